@@ -1,0 +1,92 @@
+"""The news spider: fetch feeds and listing pages, then the articles they link to.
+
+It only crawls: feed reading lives in `crawler.feeds`, page parsing in `crawler.page`, and
+everything after the fetch in the item pipelines.
+"""
+
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import scrapy
+from scrapy.http import Response, TextResponse
+from twisted.python.failure import Failure
+
+from crawler.feeds import parse_listing
+from crawler.items import ArticleItem
+from crawler.page import parse_article
+from crawler.sources import Source, load_sources
+
+
+class NewsSpider(scrapy.Spider):
+    name = "news"
+
+    def __init__(self, *args: Any, sources: list[Source] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.sources = sources or []
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> "NewsSpider":
+        kwargs.setdefault("sources", load_sources(crawler.settings.get("RENEWALS_SOURCES")))
+        return super().from_crawler(crawler, *args, **kwargs)
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        for source in self.sources:
+            self.crawler.stats.set_value(f"renewals/source/{source.name}/articles", 0)
+            for url in source.start_urls:
+                yield self._listing_request(url, source)
+
+    def _listing_request(self, url: str, source: Source) -> scrapy.Request:
+        return scrapy.Request(
+            url,
+            callback=self.parse_listing,
+            errback=self.on_error,
+            cb_kwargs={"source": source},
+            meta={"source": source.name},
+            dont_filter=True,
+        )
+
+    def parse_listing(self, response: Response, source: Source) -> Iterator[scrapy.Request]:
+        listing = parse_listing(response.body, response.url)
+        if listing.kind == "unknown":
+            self.logger.warning("skipped %s: not a feed, sitemap or HTML page", response.url)
+            self.crawler.stats.inc_value(f"renewals/source/{source.name}/errors")
+            return
+        for url in listing.listings:
+            if source.allows(url) or url.endswith(".xml"):
+                yield self._listing_request(url, source)
+        for entry in listing.entries:
+            if source.allows(entry.url):
+                yield scrapy.Request(
+                    entry.url,
+                    callback=self.parse_article_page,
+                    errback=self.on_error,
+                    cb_kwargs={"source": source},
+                    meta={"source": source.name},
+                )
+
+    def parse_article_page(self, response: Response, source: Source) -> Iterator[ArticleItem]:
+        if not isinstance(response, TextResponse) or b"html" not in (
+            response.headers.get("Content-Type") or b"text/html"
+        ):
+            self.logger.warning("skipped %s: not an HTML page", response.url)
+            return
+        page = parse_article(response.body, response.url)
+        self.crawler.stats.inc_value(f"renewals/source/{source.name}/articles")
+        yield ArticleItem(
+            url=page.url or response.url,
+            source=source.name,
+            tier=source.tier,
+            title=page.title,
+            published=page.published,
+            modified=page.modified,
+            body_html=page.body_html,
+            text=page.text,
+            fetched_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        )
+
+    def on_error(self, failure: Failure) -> None:
+        request = failure.request  # type: ignore[attr-defined]
+        source = request.meta.get("source", "?")
+        self.crawler.stats.inc_value(f"renewals/source/{source}/errors")
+        self.logger.error("source %s: %s failed: %s", source, request.url, failure.getErrorMessage())

@@ -1,0 +1,31 @@
+"""Item pipeline step 1: read claims out of each fetched article."""
+
+from dataclasses import asdict
+from typing import Any
+
+from crawler.items import ArticleItem
+from crawler.page import ArticlePage
+from pipelines.extract import extract_claims
+
+
+class ExtractClaimsPipeline:
+    def __init__(self, stats: Any) -> None:
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> "ExtractClaimsPipeline":
+        return cls(crawler.stats)
+
+    def process_item(self, item: ArticleItem) -> ArticleItem:
+        page = ArticlePage(
+            url=item.url,
+            title=item.title,
+            published=item.published,
+            modified=item.modified,
+            body_html=item.body_html,
+            text=item.text,
+        )
+        item.claims = [asdict(claim) for claim in extract_claims(page)]
+        self.stats.inc_value("renewals/claims", len(item.claims))
+        self.stats.inc_value(f"renewals/source/{item.source}/claims", len(item.claims))
+        return item

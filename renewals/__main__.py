@@ -1,0 +1,5 @@
+"""`python -m renewals` runs the command line."""
+
+from renewals.cli import cli
+
+cli()
