@@ -9,7 +9,17 @@ from urllib.parse import urldefrag, urljoin
 from lxml import etree, html
 
 NOT_ARTICLE_SUFFIXES = (
-    ".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".css", ".js", ".pdf", ".mp4", ".xml",
+    ".jpg",
+    ".jpeg",
+    ".png",
+    ".gif",
+    ".webp",
+    ".svg",
+    ".css",
+    ".js",
+    ".pdf",
+    ".mp4",
+    ".xml",
 )
 
 
@@ -95,7 +105,11 @@ def _parse_xml(body: bytes, base_url: str) -> Listing:
             if _local(url.tag) != "url" or not _child_text(url, "loc"):
                 continue
             news_title = next(
-                (" ".join("".join(e.itertext()).split()) for e in url.iter() if _local(e.tag) == "title"),
+                (
+                    " ".join("".join(e.itertext()).split())
+                    for e in url.iter()
+                    if _local(e.tag) == "title"
+                ),
                 "",
             )
             entries.append(FeedEntry(urljoin(base_url, _child_text(url, "loc")), news_title))

@@ -11,7 +11,7 @@ from scrapy import signals
 
 from crawler.items import ArticleItem
 from crawler.sources import Source
-from storage import open_db, start_run, finish_run, save_article
+from storage import finish_run, open_db, save_article, start_run
 
 
 class StoreArticlePipeline:

@@ -10,9 +10,7 @@ from crawler.sources import Source
 from crawler.spiders.news import NewsSpider
 
 
-def crawl_settings(
-    db_path: Path, sources_path: Path | None, overrides: dict[str, str]
-) -> Settings:
+def crawl_settings(db_path: Path, sources_path: Path | None, overrides: dict[str, str]) -> Settings:
     """Project settings, then the CLI's options, then `-s NAME=VALUE`, as `scrapy crawl` does."""
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")

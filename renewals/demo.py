@@ -17,10 +17,14 @@ from renewals.localsite import LocalSite
 
 DEMO_SITE = Path(str(resources.files("renewals").joinpath("demo_site")))
 FAST_LOCAL_CRAWL = [
-    "-s", "DOWNLOAD_DELAY=0",
-    "-s", "AUTOTHROTTLE_ENABLED=False",
-    "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16",
-    "-s", "ROBOTSTXT_OBEY=False",
+    "-s",
+    "DOWNLOAD_DELAY=0",
+    "-s",
+    "AUTOTHROTTLE_ENABLED=False",
+    "-s",
+    "CONCURRENT_REQUESTS_PER_DOMAIN=16",
+    "-s",
+    "ROBOTSTXT_OBEY=False",
 ]
 
 

@@ -8,6 +8,7 @@ import pytest
 
 from renewals.localsite import LocalSite
 
+
 @pytest.fixture
 def local_site() -> Iterator:
     """Start LocalSite servers on demand; every one is stopped when the test ends."""

@@ -40,7 +40,9 @@ def run_renewals(*args: str, cwd: Path | None = None) -> subprocess.CompletedPro
 
 def crawl(sources: Path, db: Path, *extra: str) -> subprocess.CompletedProcess:
     """`renewals crawl` against local sites, with delays and retries off."""
-    return run_renewals("crawl", "--sources", str(sources), "--db", str(db), *FAST_LOCAL_CRAWL, *extra)
+    return run_renewals(
+        "crawl", "--sources", str(sources), "--db", str(db), *FAST_LOCAL_CRAWL, *extra
+    )
 
 
 def json_lines(output: str) -> list[dict]:

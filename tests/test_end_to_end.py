@@ -20,7 +20,10 @@ def test_two_crawls_flag_renewed_to_cancelled(tmp_path, local_site, refused_url)
     day1 = crawl(sources, db)
     assert day1.returncode == 0, day1.stderr
     assert "offline" in day1.stderr  # the unreachable source is reported, the others go on
-    status = {row["show"]: row for row in json_lines(run_renewals("status", "--db", str(db), "--json").stdout)}
+    status = {
+        row["show"]: row
+        for row in json_lines(run_renewals("status", "--db", str(db), "--json").stdout)
+    }
     assert (status["Copper Sky"]["status"], status["Copper Sky"]["season"]) == ("renewed", 2)
     assert (status["Lantern Row"]["status"], status["Lantern Row"]["season"]) == ("renewed", 3)
     assert json_lines(run_renewals("changes", "--db", str(db), "--json").stdout) == []
@@ -47,7 +50,8 @@ def test_two_crawls_flag_renewed_to_cancelled(tmp_path, local_site, refused_url)
 def test_missing_and_non_html_pages_are_skipped_not_stored(tmp_path, local_site):
     site = local_site(TEST_SITE / "day1", TEST_SITE / "articles")
     sources = write_sources(
-        tmp_path / "sources.toml", [{"name": "gazette", "tier": 1, "start_urls": [site.url("feed.xml")]}]
+        tmp_path / "sources.toml",
+        [{"name": "gazette", "tier": 1, "start_urls": [site.url("feed.xml")]}],
     )
     db = tmp_path / "renewals.db"
     result = crawl(sources, db)

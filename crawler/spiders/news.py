@@ -89,4 +89,6 @@ class NewsSpider(scrapy.Spider):
         request = failure.request  # type: ignore[attr-defined]
         source = request.meta.get("source", "?")
         self.crawler.stats.inc_value(f"renewals/source/{source}/errors")
-        self.logger.error("source %s: %s failed: %s", source, request.url, failure.getErrorMessage())
+        self.logger.error(
+            "source %s: %s failed: %s", source, request.url, failure.getErrorMessage()
+        )
