@@ -28,10 +28,14 @@ class Source:
         """Hosts of the start URLs: article links are followed only within them."""
         return {urlsplit(url).hostname or "" for url in self.start_urls}
 
+    def on_domains(self, url: str) -> bool:
+        """Whether a URL's host is one of this source's domains or a subdomain of one."""
+        host = urlsplit(url).hostname or ""
+        return any(host == domain or host.endswith("." + domain) for domain in self.domains)
+
     def allows(self, url: str) -> bool:
         """Whether an article URL is within this source's domains and `allow` patterns."""
-        host = urlsplit(url).hostname or ""
-        if not any(host == domain or host.endswith("." + domain) for domain in self.domains):
+        if not self.on_domains(url):
             return False
         return not self.allow or any(re.search(pattern, url) for pattern in self.allow)
 

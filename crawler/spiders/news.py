@@ -1,7 +1,9 @@
 """The news spider: fetch feeds and listing pages, then the articles they link to.
 
 It only crawls: feed reading lives in `crawler.feeds`, page parsing in `crawler.page`, and
-everything after the fetch in the item pipelines.
+everything after the fetch in the item pipelines. Requests carry `meta["renewals"]` =
+"listing" or "article" so that the incremental middlewares (`pipelines.incremental`) know
+which to make conditional and which to check against the database.
 """
 
 from collections.abc import AsyncIterator, Iterator
@@ -9,12 +11,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 import scrapy
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
 from crawler.feeds import parse_listing
 from crawler.items import ArticleItem
 from crawler.page import parse_article
+from crawler.relevance import is_relevant
 from crawler.sources import Source, load_sources
 
 
@@ -32,7 +36,8 @@ class NewsSpider(scrapy.Spider):
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for source in self.sources:
-            self.crawler.stats.set_value(f"renewals/source/{source.name}/articles", 0)
+            for measure in ("requests", "errors", "listed", "skipped", "articles", "claims"):
+                self.crawler.stats.set_value(f"renewals/source/{source.name}/{measure}", 0)
             for url in source.start_urls:
                 yield self._listing_request(url, source)
 
@@ -42,28 +47,41 @@ class NewsSpider(scrapy.Spider):
             callback=self.parse_listing,
             errback=self.on_error,
             cb_kwargs={"source": source},
-            meta={"source": source.name},
+            # a 304 answers a conditional request: the listing is unchanged, not an error
+            meta={"source": source.name, "renewals": "listing", "handle_httpstatus_list": [304]},
             dont_filter=True,
         )
 
     def parse_listing(self, response: Response, source: Source) -> Iterator[scrapy.Request]:
+        stats = self.crawler.stats
+        prefix = f"renewals/source/{source.name}"
+        if response.status == 304:
+            stats.inc_value(f"{prefix}/not_modified")
+            return
         listing = parse_listing(response.body, response.url)
+        response.meta["renewals_listing_kind"] = listing.kind
         if listing.kind == "unknown":
             self.logger.warning("skipped %s: not a feed, sitemap or HTML page", response.url)
-            self.crawler.stats.inc_value(f"renewals/source/{source.name}/errors")
+            stats.inc_value(f"{prefix}/errors")
             return
         for url in listing.listings:
-            if source.allows(url) or url.endswith(".xml"):
+            if source.on_domains(url):
                 yield self._listing_request(url, source)
+        listing_url = response.meta.get("redirect_urls", [response.url])[0]
         for entry in listing.entries:
-            if source.allows(entry.url):
-                yield scrapy.Request(
-                    entry.url,
-                    callback=self.parse_article_page,
-                    errback=self.on_error,
-                    cb_kwargs={"source": source},
-                    meta={"source": source.name},
-                )
+            if not source.allows(entry.url):
+                continue
+            stats.inc_value(f"{prefix}/listed")
+            if not is_relevant(entry.title, entry.summary, entry.url):
+                stats.inc_value(f"{prefix}/skipped")
+                continue
+            yield scrapy.Request(
+                entry.url,
+                callback=self.parse_article_page,
+                errback=self.on_error,
+                cb_kwargs={"source": source},
+                meta={"source": source.name, "renewals": "article", "listing": listing_url},
+            )
 
     def parse_article_page(self, response: Response, source: Source) -> Iterator[ArticleItem]:
         if not isinstance(response, TextResponse) or b"html" not in (
@@ -88,6 +106,12 @@ class NewsSpider(scrapy.Spider):
     def on_error(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
         source = request.meta.get("source", "?")
+        if failure.check(IgnoreRequest):  # robots.txt or a refused address: a decision
+            self.crawler.stats.inc_value(f"renewals/source/{source}/blocked")
+            self.logger.warning(
+                "source %s: skipped %s: %s", source, request.url, failure.getErrorMessage()
+            )
+            return
         self.crawler.stats.inc_value(f"renewals/source/{source}/errors")
         self.logger.error(
             "source %s: %s failed: %s", source, request.url, failure.getErrorMessage()

@@ -1,0 +1,143 @@
+"""Incremental crawling: the database, not a job directory, decides what is downloaded again.
+
+- `SeenArticlesMiddleware` (spider middleware) drops article requests for URLs an earlier run
+  downloaded or stored (as a canonical URL), except those first fetched within
+  RENEWALS_REFETCH_DAYS (stories that get an "UPDATE:").
+- `ConditionalRequestMiddleware` (downloader middleware) sends If-None-Match /
+  If-Modified-Since on listing requests from validators stored in the database, and at the end
+  of the run stores the new validators and the article URLs it downloaded.
+
+A listing's new validators are stored only when the run finished, the listing parsed, and none
+of the articles it led to failed for a reason that may pass (timeout, 5xx): otherwise the next
+run would get "304 Not Modified" and never retry those articles.
+"""
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import sqlite_utils
+from scrapy import Request, signals
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response
+
+from storage.articles import seen_urls
+from storage.crawl_state import (
+    feed_validators,
+    fetched_urls,
+    recently_fetched_urls,
+    record_fetched_urls,
+    save_feed_validators,
+)
+from storage.db import open_db
+
+
+def listing_key(request: Request) -> str:
+    """The URL a listing is requested by in every run: the one before any redirect."""
+    return request.meta.get("redirect_urls", [request.url])[0]
+
+
+class SeenArticlesMiddleware:
+    def __init__(self, crawler: Any) -> None:
+        self.stats = crawler.stats
+        self.db_path = crawler.settings.get("RENEWALS_DB")
+        self.refetch_days = crawler.settings.getfloat("RENEWALS_REFETCH_DAYS")
+        self._db: sqlite_utils.Database | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> "SeenArticlesMiddleware":
+        return cls(crawler)
+
+    async def process_spider_output(
+        self, response: Response, result: AsyncIterator[Any]
+    ) -> AsyncIterator[Any]:
+        output = [item async for item in result]
+        urls = [
+            r.url for r in output if isinstance(r, Request) and r.meta.get("renewals") == "article"
+        ]
+        if not urls:
+            for item in output:
+                yield item
+            return
+        if self._db is None:
+            self._db = open_db(self.db_path)
+        seen = fetched_urls(self._db, urls) | seen_urls(self._db, urls)
+        if seen and self.refetch_days > 0:
+            seen -= recently_fetched_urls(self._db, seen, self.refetch_days)
+        for item in output:
+            if isinstance(item, Request) and item.url in seen:
+                self.stats.inc_value(f"renewals/source/{item.meta['source']}/seen")
+                continue
+            yield item
+
+
+class ConditionalRequestMiddleware:
+    def __init__(self, crawler: Any) -> None:
+        self.db_path = crawler.settings.get("RENEWALS_DB")
+        # Re-fetching recent articles needs their URLs, so listings are then fetched in full.
+        self.conditional = crawler.settings.getfloat("RENEWALS_REFETCH_DAYS") <= 0
+        self.db: sqlite_utils.Database | None = None
+        self.validators: dict[str, dict] = {}
+        self.new_validators: dict[str, tuple[dict, dict]] = {}  # key -> (validators, meta)
+        self.unfinished_listings: set[str] = set()
+        self.fetched: set[str] = set()
+        crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> "ConditionalRequestMiddleware":
+        return cls(crawler)
+
+    def spider_opened(self, spider: Any) -> None:
+        self.db = open_db(self.db_path)
+        if self.conditional:
+            self.validators = feed_validators(self.db)
+
+    def process_request(self, request: Request) -> None:
+        if request.meta.get("renewals") != "listing":
+            return
+        known = self.validators.get(listing_key(request))
+        if known:
+            if known["etag"]:
+                request.headers.setdefault("If-None-Match", known["etag"])
+            if known["last_modified"]:
+                request.headers.setdefault("If-Modified-Since", known["last_modified"])
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        kind = request.meta.get("renewals")
+        if kind == "listing" and response.status == 200:
+            etag = response.headers.get("ETag")
+            last_modified = response.headers.get("Last-Modified")
+            if etag or last_modified:
+                fields = {
+                    "etag": etag.decode("latin-1") if etag else None,
+                    "last_modified": last_modified.decode("latin-1") if last_modified else None,
+                }
+                self.new_validators[listing_key(request)] = (fields, request.meta)
+        elif kind == "article":
+            if response.status == 200:
+                self.fetched.add(request.url)
+                self.fetched.update(request.meta.get("redirect_urls", []))
+            elif response.status >= 500 or response.status == 429:
+                self.unfinished_listings.add(request.meta.get("listing", ""))
+        return response
+
+    def process_exception(self, request: Request, exception: Exception) -> None:
+        if request.meta.get("renewals") == "article" and not isinstance(exception, IgnoreRequest):
+            self.unfinished_listings.add(request.meta.get("listing", ""))
+
+    def spider_closed(self, spider: Any, reason: str) -> None:
+        if self.db is None:
+            return
+        if self.fetched:
+            record_fetched_urls(self.db, self.fetched)
+        if reason != "finished":
+            return
+        save_feed_validators(
+            self.db,
+            {
+                key: fields
+                for key, (fields, meta) in self.new_validators.items()
+                if key not in self.unfinished_listings
+                and meta.get("renewals_listing_kind", "unknown") != "unknown"
+            },
+        )
