@@ -1,0 +1,98 @@
+"""Writing fetched articles and their claims; the crawler's seen-set."""
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+import sqlite_utils
+
+from storage.ledger import utc_now
+from storage.queries import show_key
+
+ARTICLE_FIELDS = (
+    "url", "source", "tier", "title", "published", "modified", "body_html", "text", "fetched_at",
+)  # fmt: skip
+
+
+def effective_date(announced: str | None, published: str | None, fetched: str | None) -> str:
+    """When a claim's decision was made, as best we know: announced, else published, else fetched.
+
+    Kept to the date (a time of day would only add noise to the ordering of decisions).
+    """
+    return (announced or published or fetched or utc_now())[:10]
+
+
+def save_article(
+    db: sqlite_utils.Database, article: dict[str, Any], claims: list[dict], run_id: int
+) -> set[str]:
+    """Store an article with its claims, replacing the claims an earlier fetch produced.
+
+    One transaction, so a reader never sees an article with half of its claims. The first
+    fetch time and run are kept, so re-crawling never moves an undated claim later in time.
+    Returns the keys of the shows the claims are about.
+    """
+    url = article["url"]
+    row = {name: article.get(name) for name in ARTICLE_FIELDS}
+    row["fetched_at"] = row["fetched_at"] or utc_now()
+    row["last_run_id"] = run_id
+    with db.atomic():
+        db["articles"].insert(
+            {**row, "first_fetched_at": row["fetched_at"], "first_run_id": run_id},
+            pk="url",
+            ignore=True,
+        )
+        db["articles"].upsert(row, pk="url")
+        first_fetched = db.execute(
+            "select first_fetched_at from articles where url = ?", [url]
+        ).fetchone()[0]
+        db.execute("delete from claims where article_url = ?", [url])
+        rows, shows, aliases = [], {}, set()
+        for claim in claims:
+            title = (claim.get("show") or "").strip()
+            key = show_key(title)
+            if not key:
+                continue
+            shows.setdefault(key, title)
+            aliases.add((key, title))
+            rows.append(
+                {
+                    "article_url": url,
+                    "show_key": key,
+                    "show": title,
+                    "season": claim.get("season"),
+                    "status": claim["status"],
+                    "network": claim.get("network"),
+                    "announced": claim.get("announced"),
+                    "confidence": claim.get("confidence"),
+                    "evidence": claim.get("evidence"),
+                    "effective": effective_date(
+                        claim.get("announced"), row["published"], first_fetched
+                    ),
+                    "source": row["source"],
+                    "tier": row["tier"],
+                    "fetched_at": first_fetched,
+                }
+            )
+        db["claims"].insert_all(rows)
+        db["shows"].insert_all(
+            [{"key": k, "title": t, "first_seen_at": first_fetched} for k, t in shows.items()],
+            pk="key",
+            ignore=True,
+        )
+        db["show_aliases"].insert_all(
+            [{"show_key": k, "alias": a} for k, a in sorted(aliases)],
+            pk=("show_key", "alias"),
+            ignore=True,
+        )
+    return set(shows)
+
+
+def seen_urls(db: sqlite_utils.Database, urls: Iterable[str]) -> set[str]:
+    """Which of these article URLs are already stored."""
+    return {
+        row["url"]
+        for row in db.query(
+            "select url from articles where url in (select value from json_each(?))",
+            [json.dumps(list(urls))],
+        )
+    }

@@ -1,0 +1,237 @@
+"""The SQLite schema, in one place: `open_db` creates it or migrates it to the current version.
+
+The schema version lives in `PRAGMA user_version`; each entry of `MIGRATIONS` takes the file
+one version further, so an old database is upgraded in place when any command opens it.
+"""
+
+import os
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+import sqlite_utils
+
+BUSY_TIMEOUT_SECONDS = 30.0  # a crawl and an analyst's export may overlap: wait, don't fail
+
+
+class DatabaseError(Exception):
+    """The database file cannot be used; the message is one line, fit for the command line."""
+
+
+def _create_v1(db: sqlite_utils.Database) -> None:
+    db["sources"].create(
+        {"name": str, "tier": int, "start_urls": str}, pk="name", if_not_exists=True
+    )
+    db["runs"].create(
+        {
+            "id": int,
+            "kind": str,  # "crawl" or "reprocess"
+            "started_at": str,
+            "finished_at": str,
+            "status": str,
+            "pages": int,
+            "articles": int,
+            "claims": int,
+            "changes": int,
+            "errors": int,
+            "detail": str,  # JSON: per-source counts
+        },
+        pk="id",
+        not_null={"started_at", "status"},
+        defaults={"kind": "crawl"},
+        if_not_exists=True,
+    )
+    db["articles"].create(
+        {
+            "url": str,
+            "source": str,
+            "tier": int,
+            "title": str,
+            "published": str,
+            "modified": str,
+            "body_html": str,
+            "text": str,
+            "fetched_at": str,  # the latest fetch
+            "first_fetched_at": str,  # never moves: undated claims keep their place in time
+            "first_run_id": int,
+            "last_run_id": int,
+        },
+        pk="url",
+        if_not_exists=True,
+    )
+    db["shows"].create(
+        {
+            "key": str,
+            "title": str,
+            "first_seen_at": str,
+            # the consolidated status, copied from the latest snapshot for fast reads
+            "status": str,
+            "season": int,
+            "network": str,
+            "since": str,
+            "url": str,
+            "snapshot_id": int,
+        },
+        pk="key",
+        if_not_exists=True,
+    )
+    db["show_aliases"].create(
+        {"show_key": str, "alias": str}, pk=("show_key", "alias"), if_not_exists=True
+    )
+    db["claims"].create(
+        {
+            "id": int,
+            "article_url": str,
+            "show_key": str,
+            "show": str,
+            "season": int,
+            "status": str,
+            "network": str,
+            "announced": str,
+            "confidence": float,
+            "evidence": str,
+            # copied from the article so consolidation reads one table, one index range
+            "effective": str,  # announced, else published, else first fetched
+            "source": str,
+            "tier": int,
+            "fetched_at": str,
+        },
+        pk="id",
+        if_not_exists=True,
+    )
+    db["snapshots"].create(
+        {
+            "id": int,
+            "show_key": str,
+            "status": str,
+            "season": int,
+            "network": str,
+            "since": str,
+            "announced": str,
+            "taken_at": str,
+            "run_id": int,
+            "url": str,
+            "evidence": str,
+            "source": str,
+            "tier": int,
+        },
+        pk="id",
+        if_not_exists=True,
+    )
+    db["changes"].create(
+        {
+            "id": int,
+            "show_key": str,
+            "show": str,
+            "season": int,
+            "from_status": str,
+            "from_season": int,
+            "to_status": str,
+            "to_season": int,
+            "network": str,
+            "announced": str,
+            "detected_at": str,
+            "run_id": int,
+            "url": str,
+            "evidence": str,
+            "source": str,
+            "snapshot_id": int,
+        },
+        pk="id",
+        if_not_exists=True,
+    )
+    db["dispute_records"].create(
+        {
+            "show_key": str,
+            "url": str,
+            "status": str,
+            "season": int,
+            "network": str,
+            "effective": str,
+            "source": str,
+            "tier": int,
+            "evidence": str,
+            "against_status": str,
+            "against_season": int,
+            "against_url": str,
+            "against_tier": int,
+            "detected_at": str,
+            "run_id": int,
+        },
+        pk=("show_key", "url", "status"),
+        if_not_exists=True,
+    )
+    indexes = {
+        "claims": [["show_key", "effective"], ["article_url"]],
+        "articles": [["source"], ["published"]],
+        "snapshots": [["show_key", "id"], ["taken_at"]],
+        "changes": [["detected_at"], ["show_key", "id"], ["to_status"], ["network"]],
+        "shows": [["status"], ["network"]],
+        "dispute_records": [["detected_at"]],
+    }
+    for table, columns_list in indexes.items():
+        for columns in columns_list:
+            db[table].create_index(columns, if_not_exists=True)
+    db["articles"].enable_fts(["title", "text"], create_triggers=True)
+    _create_views(db)
+
+
+def _create_views(db: sqlite_utils.Database) -> None:
+    views = {
+        "current_status": """
+            select shows.title as show, shows.status, shows.season, shows.network, shows.since,
+                   shows.url, snapshots.source, snapshots.taken_at as detected_at, shows.key
+            from shows left join snapshots on snapshots.id = shows.snapshot_id
+            where shows.status is not null""",
+        "status_history": """
+            select shows.title as show, snapshots.status, snapshots.season, snapshots.network,
+                   snapshots.since, snapshots.taken_at, snapshots.run_id, snapshots.url,
+                   snapshots.source, snapshots.evidence, snapshots.show_key, snapshots.id
+            from snapshots join shows on shows.key = snapshots.show_key""",
+        "recent_changes": """
+            select detected_at, show, from_status, from_season, to_status, to_season, network,
+                   announced, url, source, evidence, run_id, id
+            from changes where detected_at >= datetime('now', '-30 days')""",
+        "disputes": """
+            select shows.title as show, shows.status as current_status,
+                   shows.season as current_season, d.status as claimed_status,
+                   d.season as claimed_season, d.source, d.tier, d.url, d.evidence,
+                   d.against_url, d.detected_at, d.show_key
+            from dispute_records d join shows on shows.key = d.show_key""",
+    }
+    for name, sql in views.items():
+        db.create_view(name, sql.strip(), replace=True)
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_create_v1]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def open_db(path: str | Path) -> sqlite_utils.Database:
+    """Open the database file, creating or migrating its schema; WAL on, 30 s busy timeout."""
+    path = Path(path)
+    if path.is_dir():
+        raise DatabaseError(f"cannot open database {path}: it is a directory")
+    if not path.exists() and not path.parent.resolve().is_dir():
+        raise DatabaseError(f"cannot open database {path}: no such directory {path.parent}")
+    if not os.access(path if path.exists() else path.parent.resolve(), os.W_OK):
+        raise DatabaseError(f"cannot open database {path}: permission denied (not writable)")
+    try:
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_SECONDS)
+        db = sqlite_utils.Database(conn)
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise DatabaseError(
+                f"cannot open database {path}: schema version {version} is newer than "
+                f"this program's {SCHEMA_VERSION}"
+            )
+        if version < SCHEMA_VERSION:
+            db.enable_wal()
+            with db.atomic():
+                for migrate in MIGRATIONS[version:]:
+                    migrate(db)
+                db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    except sqlite3.Error as error:
+        message = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise DatabaseError(f"cannot open database {path}: {message}") from error
+    return db

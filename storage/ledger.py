@@ -1,0 +1,376 @@
+"""Consolidation: each show's status from its firm claims, snapshots, changes and disputes.
+
+The rules, and the reason for each, are in docs/consolidation.md. `replay` is pure (claims in,
+states out) so the same claims always give the same history; `consolidate` runs after a crawl
+on the shows it touched, and `rebuild` replays every show from scratch for `renewals reprocess`.
+"""
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+import sqlite_utils
+
+FIRM_CONFIDENCE = 0.5  # SPEC: hedged claims sit below 0.5 and never decide a status
+TRUST_WINDOW_DAYS = 180  # how long a trusted source's status is shielded from lesser sources
+DECISIONS = {"renewed", "cancelled", "ending"}
+
+
+@dataclass
+class Decision:
+    """One article's word on one show: its claims with the same status and date, merged."""
+
+    status: str
+    season: int | None
+    network: str | None
+    announced: str | None
+    effective: str  # announced, else published, else first fetched (ISO, day/month/year)
+    url: str
+    evidence: str | None
+    source: str | None
+    tier: int
+    fetched_at: str | None
+
+    @property
+    def key(self) -> tuple[str, int | None]:
+        return (self.status, self.season)
+
+
+@dataclass
+class State:
+    """The consolidated status: the decision that set it, and who has confirmed it since."""
+
+    decision: Decision
+    season: int | None
+    network: str | None
+    tier: int  # the most trusted source that stands behind it
+    trusted_on: str  # the latest date a source of that tier confirmed it
+    sources: set[str] = field(default_factory=set)
+
+    @property
+    def status(self) -> str:
+        return self.decision.status
+
+    @property
+    def key(self) -> tuple[str, int | None]:
+        return (self.status, self.season)
+
+
+def decisions(claims: Iterable[dict[str, Any]]) -> list[Decision]:
+    """Firm claims grouped by (article, status, date), in the order they were decided.
+
+    A multi-season decision ("renewed for seasons 5, 6 and 7") becomes one decision about its
+    highest season. Ties on the date put less trusted sources first, so the trusted word stands.
+    """
+    merged: dict[tuple[str, str, str], Decision] = {}
+    for claim in claims:
+        if (claim["confidence"] or 0) < FIRM_CONFIDENCE:
+            continue
+        group = (claim["article_url"], claim["status"], claim["effective"])
+        found = merged.get(group)
+        if found is None:
+            merged[group] = Decision(
+                status=claim["status"],
+                season=claim["season"],
+                network=claim["network"],
+                announced=claim["announced"],
+                effective=claim["effective"],
+                url=claim["article_url"],
+                evidence=claim["evidence"],
+                source=claim["source"],
+                tier=claim["tier"] or 3,
+                fetched_at=claim["fetched_at"],
+            )
+            continue
+        if claim["season"] is not None and (found.season is None or claim["season"] > found.season):
+            found.season = claim["season"]
+            found.evidence = claim["evidence"]
+        found.network = found.network or claim["network"]
+    return sorted(
+        merged.values(),
+        key=lambda d: (d.effective, -d.tier, d.url, d.status, -1 if d.season is None else d.season),
+    )
+
+
+def _day(value: str) -> date:
+    """An ISO date of any granularity ("2020", "2020-01", "2020-01-15T...") as its first day."""
+    parts = (value[:10].split("-") + ["1", "1"])[:3]
+    return date(int(parts[0]), int(parts[1] or 1), int(parts[2] or 1))
+
+
+def _within_trust_window(trusted_on: str, effective: str) -> bool:
+    try:
+        return (_day(effective) - _day(trusted_on)).days <= TRUST_WINDOW_DAYS
+    except ValueError:
+        return True  # an unreadable date never weakens a trusted status
+
+
+class ShowLedger:
+    """Replays one show's decisions in date order; `apply` says whether the status changed."""
+
+    def __init__(self) -> None:
+        self.state: State | None = None
+        self.superseded: set[tuple[str, int | None]] = set()
+        self.challengers: dict[tuple[str, int | None], list[Decision]] = {}
+
+    def apply(self, d: Decision) -> bool:
+        cur = self.state
+        if cur is None:
+            self._adopt(d)
+            return True
+        if d.status == cur.status and None in (d.season, cur.season) or d.key == cur.key:
+            return self._confirm(d)
+        if d.season is not None and cur.season is not None and d.season < cur.season:
+            return False  # about an earlier season: history, not news
+        if d.status == "pending" and cur.status in DECISIONS and d.season == cur.season:
+            return False  # "no decision yet" after the decision was made is stale
+        if d.key in self.superseded and not d.announced:
+            return False  # an undated restatement of a status the show already left behind
+        if d.tier > cur.tier and _within_trust_window(cur.trusted_on, d.effective):
+            group = self.challengers.setdefault(d.key, [])
+            group.append(d)
+            if len({c.source for c in group}) < 2:
+                return False  # a lone lesser source: a dispute, not a change
+        self.superseded.add(cur.key)
+        self._adopt(d)
+        return True
+
+    def disputes(self) -> list[Decision]:
+        """Decisions that contradict the current status without having overturned it."""
+        return [d for group in self.challengers.values() for d in group]
+
+    def _adopt(self, d: Decision) -> None:
+        self.state = State(d, d.season, d.network, d.tier, d.effective, {d.source or d.url})
+        self.challengers = {}
+
+    def _confirm(self, d: Decision) -> bool:
+        cur = self.state
+        assert cur is not None
+        cur.sources.add(d.source or d.url)
+        cur.network = cur.network or d.network
+        if d.tier < cur.tier:
+            cur.tier, cur.trusted_on = d.tier, d.effective
+        elif d.tier == cur.tier:
+            cur.trusted_on = max(cur.trusted_on, d.effective)
+        if cur.season is None and d.season is not None:
+            cur.season = d.season  # the season becomes known: the consolidated status moves
+            return True
+        return False
+
+
+def replay(claims: Iterable[dict[str, Any]]) -> Iterator[tuple[ShowLedger, Decision]]:
+    """Apply a show's claims in date order, yielding (ledger, decision) after each change."""
+    ledger = ShowLedger()
+    for d in decisions(claims):
+        if ledger.apply(d):
+            yield ledger, d
+
+
+def final_state(claims: Iterable[dict[str, Any]]) -> ShowLedger:
+    ledger = ShowLedger()
+    for d in decisions(claims):
+        ledger.apply(d)
+    return ledger
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _claims_by_show(db: sqlite_utils.Database, keys: list[str]) -> dict[str, list[dict]]:
+    by_show: dict[str, list[dict]] = {key: [] for key in keys}
+    rows = db.query(
+        "select * from claims where show_key in (select value from json_each(?))"
+        " and confidence >= ?",
+        [json.dumps(keys), FIRM_CONFIDENCE],
+    )
+    for row in rows:
+        by_show[row["show_key"]].append(row)
+    return by_show
+
+
+def _shows(db: sqlite_utils.Database, keys: list[str]) -> dict[str, dict]:
+    rows = db.query(
+        "select * from shows where key in (select value from json_each(?))", [json.dumps(keys)]
+    )
+    return {row["key"]: row for row in rows}
+
+
+def _write_snapshot(
+    db: sqlite_utils.Database, key: str, state: State, run_id: int, taken_at: str
+) -> int:
+    d = state.decision
+    snapshot = {
+        "show_key": key,
+        "status": state.status,
+        "season": state.season,
+        "network": state.network,
+        "since": d.effective,
+        "announced": d.announced,
+        "taken_at": taken_at,
+        "run_id": run_id,
+        "url": d.url,
+        "evidence": d.evidence,
+        "source": d.source,
+        "tier": d.tier,
+    }
+    snapshot_id = db["snapshots"].insert(snapshot).last_pk
+    db["shows"].update(
+        key,
+        {
+            "status": state.status,
+            "season": state.season,
+            "network": state.network,
+            "since": d.effective,
+            "url": d.url,
+            "snapshot_id": snapshot_id,
+        },
+    )
+    return snapshot_id
+
+
+def record_change(db: sqlite_utils.Database, change: dict[str, Any]) -> dict[str, Any]:
+    """The one place a change row is written (an alerts outbox belongs beside it)."""
+    change["id"] = db["changes"].insert(change).last_pk
+    return change
+
+
+def _change(
+    key: str, title: str, before: tuple, state: State, run_id: int, detected_at: str, sid: int
+) -> dict[str, Any]:
+    d = state.decision
+    return {
+        "show_key": key,
+        "show": title,
+        "season": state.season,
+        "from_status": before[0],
+        "from_season": before[1],
+        "to_status": state.status,
+        "to_season": state.season,
+        "network": state.network,
+        "announced": d.announced or d.effective,
+        "detected_at": detected_at,
+        "run_id": run_id,
+        "url": d.url,
+        "evidence": d.evidence,
+        "source": d.source,
+        "snapshot_id": sid,
+    }
+
+
+def _sync_disputes(
+    db: sqlite_utils.Database, key: str, ledger: ShowLedger, run_id: int, now: str
+) -> None:
+    """Keep exactly the show's open disputes; one that persists keeps its first detection."""
+    state = ledger.state
+    rows = []
+    if state is not None:
+        for d in ledger.disputes():
+            rows.append(
+                {
+                    "show_key": key,
+                    "url": d.url,
+                    "status": d.status,
+                    "season": d.season,
+                    "network": d.network,
+                    "effective": d.effective,
+                    "source": d.source,
+                    "tier": d.tier,
+                    "evidence": d.evidence,
+                    "against_status": state.status,
+                    "against_season": state.season,
+                    "against_url": state.decision.url,
+                    "against_tier": state.tier,
+                    "detected_at": now,
+                    "run_id": run_id,
+                }
+            )
+    wanted = {(r["url"], r["status"]) for r in rows}
+    existing = {
+        (r["url"], r["status"])
+        for r in db.query("select url, status from dispute_records where show_key = ?", [key])
+    }
+    for url, status in existing - wanted:
+        db.execute(
+            "delete from dispute_records where show_key = ? and url = ? and status = ?",
+            [key, url, status],
+        )
+    db["dispute_records"].insert_all(
+        [r for r in rows if (r["url"], r["status"]) not in existing],
+        pk=("show_key", "url", "status"),
+        ignore=True,
+    )
+
+
+def consolidate(db: sqlite_utils.Database, run_id: int, show_keys: set[str]) -> list[dict]:
+    """Re-decide these shows' statuses; snapshot and flag each one that moved, in one transaction.
+
+    Changes are per crawl: whatever happened to a show in between, one change goes from its
+    previous snapshot to its new status. A show's first status is a snapshot, not a change.
+    """
+    keys = sorted(show_keys)
+    if not keys:
+        return []
+    now = utc_now()
+    changes = []
+    with db.atomic():
+        claims = _claims_by_show(db, keys)
+        shows = _shows(db, keys)
+        for key in keys:
+            show = shows.get(key)
+            if show is None:
+                continue
+            ledger = final_state(claims[key])
+            _sync_disputes(db, key, ledger, run_id, now)
+            state = ledger.state
+            before = (show["status"], show["season"])
+            if state is None or before == state.key:
+                continue
+            sid = _write_snapshot(db, key, state, run_id, now)
+            if show["status"] is not None:
+                changes.append(
+                    record_change(db, _change(key, show["title"], before, state, run_id, now, sid))
+                )
+    return changes
+
+
+def rebuild(db: sqlite_utils.Database, run_id: int) -> int:
+    """Replay every show's timeline from its claims, replacing snapshots, changes and disputes.
+
+    Each step of the timeline is a snapshot (and, after the first, a change), detected when
+    its article was first fetched, so the history depends on the articles, not on crawl order.
+    Returns the number of changes written.
+    """
+    now = utc_now()
+    count = 0
+    with db.atomic():
+        for table in ("changes", "snapshots", "dispute_records"):
+            db.execute(f"delete from {table}")
+        db.execute(
+            "update shows set status = null, season = null, network = null, since = null,"
+            " url = null, snapshot_id = null"
+        )
+        titles = {row["key"]: row["title"] for row in db.query("select key, title from shows")}
+        by_show: dict[str, list[dict]] = {}
+        for row in db.query(
+            "select * from claims where confidence >= ? order by show_key", [FIRM_CONFIDENCE]
+        ):
+            by_show.setdefault(row["show_key"], []).append(row)
+        for key in sorted(by_show):
+            before: tuple | None = None
+            ledger = ShowLedger()
+            for ledger, d in replay(by_show[key]):
+                state = ledger.state
+                assert state is not None
+                detected = d.fetched_at or now
+                sid = _write_snapshot(db, key, state, run_id, detected)
+                if before is not None:
+                    record_change(
+                        db, _change(key, titles[key], before, state, run_id, detected, sid)
+                    )
+                    count += 1
+                before = state.key
+            _sync_disputes(db, key, ledger, run_id, now)
+    return count

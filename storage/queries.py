@@ -1,0 +1,154 @@
+"""Read queries behind the CLI, and the show identity every write and read agrees on."""
+
+import re
+import unicodedata
+from typing import Any
+
+import sqlite_utils
+
+_DROPPED = re.compile(r"['’‘`\"“”.\-‐–]")  # joined: "Grey's" = "Greys", "9-1-1" = "911"
+_SPACED = re.compile(r"[^\w]+")  # any other punctuation separates words: ":", "/", ","
+
+
+def show_key(title: str) -> str:
+    """The identity of a show: case, accents and punctuation ignored, a leading "The" optional.
+
+    A spin-off keeps its subtitle, so "The Rookie: Feds" is not "The Rookie".
+    """
+    text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    text = text.lower().replace("&", " and ")
+    text = _SPACED.sub(" ", _DROPPED.sub("", text)).split()
+    if len(text) > 1 and text[0] == "the":
+        text = text[1:]
+    return " ".join(text)
+
+
+def _where(filters: dict[str, Any], columns: dict[str, str]) -> tuple[str, list[Any]]:
+    clauses, params = [], []
+    for name, value in filters.items():
+        if value is None:
+            continue
+        if name not in columns:
+            raise TypeError(f"unknown filter {name!r}")
+        clauses.append(columns[name])
+        params.append(value)
+    return (" and ".join(clauses) or "1"), params
+
+
+_STATUS_FILTERS = {
+    "status": "status = ?",
+    "network": "network = ? collate nocase",
+    "since": "since >= ?",
+    "season": "season = ?",
+}
+
+
+def current_statuses(
+    db: sqlite_utils.Database, show: str | None = None, **filters: Any
+) -> list[dict]:
+    """SPEC status records (show, status, season, network, since, url, source), by show title.
+
+    Filters: status, network (case-insensitive), since (status decided on or after), season.
+    """
+    if show is not None:
+        filters = {**filters, "key": show_key(show)}
+    where, params = _where(filters, {**_STATUS_FILTERS, "key": "key = ?"})
+    return list(
+        db.query(
+            "select show, status, season, network, since, url, source, detected_at"
+            f" from current_status where {where} order by show collate nocase",
+            params,
+        )
+    )
+
+
+def statuses_as_of(
+    db: sqlite_utils.Database, when: str, show: str | None = None, **filters: Any
+) -> list[dict]:
+    """What the ledger believed at `when`: each show's latest snapshot taken by then."""
+    if show is not None:
+        filters = {**filters, "key": show_key(show)}
+    where, params = _where(filters, {**_STATUS_FILTERS, "key": "show_key = ?"})
+    return list(
+        db.query(
+            f"""select show, status, season, network, since, url, source, taken_at as detected_at
+            from status_history where id in (
+                select max(id) from snapshots where taken_at <= ? group by show_key
+            ) and {where} order by show collate nocase""",
+            [_end_of(when), *params],
+        )
+    )
+
+
+def _end_of(when: str) -> str:
+    """A bare date means the whole of that day: "2020-01-15" covers 2020-01-15T23:59:59."""
+    return when + "T99" if len(when) <= 10 else when
+
+
+_CHANGE_COLUMNS = (
+    "id, show, season, from_status, from_season, to_status, to_season, network, announced,"
+    " detected_at, run_id, url, evidence, source"
+)
+
+
+def list_changes(db: sqlite_utils.Database, since: str | None = None, **filters: Any) -> list[dict]:
+    """SPEC change records, oldest first. `since` compares with when the change was detected.
+
+    Filters: status (the new status), network, show, run_id.
+    """
+    if "show" in filters and filters["show"] is not None:
+        filters["show"] = show_key(filters["show"])
+    where, params = _where(
+        {"since": since, **filters},
+        {
+            "since": "detected_at >= ?",
+            "status": "to_status = ?",
+            "network": "network = ? collate nocase",
+            "show": "show_key = ?",
+            "run_id": "run_id = ?",
+        },
+    )
+    return list(
+        db.query(
+            f"select {_CHANGE_COLUMNS} from changes where {where} order by detected_at, id", params
+        )
+    )
+
+
+def show_history(db: sqlite_utils.Database, show: str) -> dict[str, Any] | None:
+    """A show's timeline: its snapshots, its firm and hedged claims with sources, its disputes."""
+    key = show_key(show)
+    row = db["shows"].get(key) if db["shows"].count_where("key = ?", [key]) else None
+    if row is None:
+        return None
+    return {
+        "show": row["title"],
+        "aliases": [
+            r["alias"]
+            for r in db.query(
+                "select alias from show_aliases where show_key = ? order by alias", [key]
+            )
+        ],  # fmt: skip
+        "snapshots": list(
+            db.query(
+                "select status, season, network, since, taken_at, run_id, url, source, evidence"
+                " from snapshots where show_key = ? order by id",
+                [key],
+            )
+        ),
+        "claims": list(
+            db.query(
+                "select effective, status, season, network, announced, confidence, source, tier,"
+                " article_url as url, evidence from claims where show_key = ?"
+                " order by effective, tier desc, article_url",
+                [key],
+            )
+        ),
+        "disputes": list(
+            db.query(
+                "select claimed_status, claimed_season, source, tier, url, evidence, detected_at"
+                " from disputes where show_key = ?",
+                [key],
+            )
+        ),
+    }

@@ -1,0 +1,107 @@
+import pytest
+
+from storage import save_article, seen_urls, show_key
+from tests.storage.conftest import article, claim
+
+
+def test_resaving_an_article_duplicates_nothing(db, run, store) -> None:
+    claims = [claim("The Rookie", "renewed", 7, network="ABC")]
+    assert store("https://d/1", claims) == {"rookie"}
+    assert store("https://d/1", claims) == {"rookie"}
+    assert db["articles"].count == 1
+    assert db["claims"].count == 1
+    assert db["shows"].count == 1
+    assert db["show_aliases"].count == 1
+
+
+def test_a_new_fetch_replaces_the_articles_claims(db, store) -> None:
+    store("https://d/1", [claim("Soundtrack", "renewed", 2), claim("Lodge 49", "cancelled", 3)])
+    store("https://d/1", [claim("Soundtrack", "cancelled", 2)])
+    rows = list(db.query("select show, status from claims"))
+    assert rows == [{"show": "Soundtrack", "status": "cancelled"}]
+
+
+def test_first_fetch_is_kept_so_undated_claims_do_not_move(db, run, store) -> None:
+    store("https://d/1", [claim("X", "renewed", 2)], fetched_at="2024-01-01T00:00:00+00:00")
+    store("https://d/1", [claim("X", "renewed", 2)], fetched_at="2024-09-01T00:00:00+00:00")
+    row = db["articles"].get("https://d/1")
+    assert row["first_fetched_at"] == "2024-01-01T00:00:00+00:00"
+    assert row["fetched_at"] == "2024-09-01T00:00:00+00:00"
+    assert db.execute("select effective from claims").fetchone()[0] == "2024-01-01"
+
+
+def test_effective_date_prefers_announced_then_published(db, store) -> None:
+    store("https://d/1", [claim("A", "renewed", 2, announced="2020-01")], published="2022-03-01")
+    store("https://d/2", [claim("B", "renewed", 2)], published="2022-03-01T10:00:00+00:00")
+    rows = dict(db.execute("select show, effective from claims").fetchall())
+    assert rows == {"A": "2020-01", "B": "2022-03-01"}
+
+
+def test_spellings_are_kept_as_aliases_of_one_show(db, store) -> None:
+    store("https://d/1", [claim("The Rookie", "renewed", 7)])
+    store(
+        "https://d/2", [claim("the rookie", "renewed", 7), claim("The Rookie: Feds", "cancelled")]
+    )
+    assert {r["key"] for r in db["shows"].rows} == {"rookie", "rookie feds"}
+    aliases = {r["alias"] for r in db["show_aliases"].rows_where("show_key = ?", ["rookie"])}
+    assert aliases == {"The Rookie", "the rookie"}
+
+
+def test_claims_without_a_show_are_skipped(db, store) -> None:
+    assert store("https://d/1", [claim("  ", "renewed", 2), claim("?!", "renewed", 2)]) == set()
+    assert db["claims"].count == 0
+
+
+def test_a_bad_claim_rolls_back_the_whole_article(db, run) -> None:
+    bad = {"show": "Broken"}  # no status
+    with pytest.raises(KeyError):
+        save_article(db, article("https://d/1"), [claim("Fine", "renewed", 2), bad], run)
+    assert db["articles"].count == 0
+    assert db["claims"].count == 0
+    assert db["shows"].count == 0
+
+
+def test_seen_urls(db, store) -> None:
+    store("https://d/1", [])
+    assert seen_urls(db, ["https://d/1", "https://d/2"]) == {"https://d/1"}
+    assert seen_urls(db, []) == set()
+
+
+def test_full_text_search_over_titles_and_text(db, store) -> None:
+    store("https://d/1", [], title="Netflix axes Soundtrack", text="after one season")
+    store("https://d/2", [], title="Other news", text="nothing here")
+    assert [r["url"] for r in db["articles"].search("axes")] == ["https://d/1"]
+    store("https://d/1", [], title="Netflix renews nothing", text="updated")
+    assert list(db["articles"].search("axes")) == []
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("The Rookie", "rookie"),
+        ("Grey's Anatomy", "Greys Anatomy"),
+        ("GREY’S ANATOMY", "grey's anatomy"),
+        ("9-1-1", "911"),
+        ("Law & Order", "Law and Order"),
+        ("Pokémon", "Pokemon"),
+        ("  The   Office ", "office"),
+    ],
+)
+def test_show_key_ignores_case_punctuation_and_the(a: str, b: str) -> None:
+    assert show_key(a) == show_key(b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("The Rookie", "The Rookie: Feds"),
+        ("9-1-1", "9-1-1: Lone Star"),
+        ("The Office", "Office Space"),
+    ],
+)
+def test_spin_offs_are_other_shows(a: str, b: str) -> None:
+    assert show_key(a) != show_key(b)
+
+
+def test_a_show_called_the_keeps_its_name() -> None:
+    assert show_key("The") == "the"

@@ -1,0 +1,71 @@
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from storage import DatabaseError, open_db
+from storage.db import SCHEMA_VERSION
+
+
+def test_open_creates_schema_views_fts_and_wal(tmp_path: Path) -> None:
+    db = open_db(tmp_path / "new.db")
+    assert {"sources", "runs", "articles", "claims", "shows", "snapshots", "changes"} <= set(
+        db.table_names()
+    )
+    assert {"current_status", "status_history", "recent_changes", "disputes"} <= set(
+        db.view_names()
+    )
+    assert db["articles"].detect_fts() == "articles_fts"
+    assert db.journal_mode == "wal"
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+def test_reopening_keeps_data_and_schema(tmp_path: Path) -> None:
+    path = tmp_path / "r.db"
+    open_db(path)["sources"].insert({"name": "x", "tier": 1, "start_urls": "[]"})
+    db = open_db(path)
+    assert db["sources"].count == 1
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+def test_long_busy_timeout_so_a_second_writer_waits(tmp_path: Path) -> None:
+    db = open_db(tmp_path / "t.db")
+    assert db.execute("PRAGMA busy_timeout").fetchone()[0] >= 30000
+
+
+def test_directory_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(DatabaseError, match="cannot open database .*directory"):
+        open_db(tmp_path)
+
+
+def test_missing_parent_directory_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(DatabaseError, match="no such directory"):
+        open_db(tmp_path / "nope" / "r.db")
+
+
+def test_file_that_is_not_sqlite_is_refused_in_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "notes.db"
+    path.write_text("these are not the tables you are looking for\n" * 50)
+    with pytest.raises(DatabaseError) as caught:
+        open_db(path)
+    assert "file is not a database" in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can write anywhere")
+def test_unwritable_file_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "ro.db"
+    open_db(path)
+    path.chmod(0o444)
+    with pytest.raises(DatabaseError, match="not writable"):
+        open_db(path)
+
+
+def test_newer_schema_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "future.db"
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.close()
+    with pytest.raises(DatabaseError, match="newer"):
+        open_db(path)
