@@ -203,7 +203,21 @@ def _create_views(db: sqlite_utils.Database) -> None:
         db.create_view(name, sql.strip(), replace=True)
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_create_v1]
+def _create_v2_crawl_state(db: sqlite_utils.Database) -> None:
+    """Tables of `storage.crawl_state`: listing validators, and article URLs downloaded."""
+    db["feed_validators"].create(
+        {"url": str, "etag": str, "last_modified": str, "checked_at": str},
+        pk="url",
+        if_not_exists=True,
+    )
+    db["fetched_urls"].create(
+        {"url": str, "first_fetched_at": str, "last_fetched_at": str},
+        pk="url",
+        if_not_exists=True,
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_create_v1, _create_v2_crawl_state]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
