@@ -69,3 +69,17 @@ def test_newer_schema_is_refused(tmp_path: Path) -> None:
     conn.close()
     with pytest.raises(DatabaseError, match="newer"):
         open_db(path)
+
+
+def test_a_version_1_database_is_migrated_in_place(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    open_db(path)
+    conn = sqlite3.connect(path)
+    conn.execute("drop table fetched_urls")
+    conn.execute("drop table feed_validators")
+    conn.execute("PRAGMA user_version = 1")
+    conn.commit()
+    conn.close()
+    db = open_db(path)
+    assert {"fetched_urls", "feed_validators"} <= set(db.table_names())
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
