@@ -7,6 +7,7 @@ import click
 
 from renewals.crawl_cli import crawl
 from renewals.ledger_cli import LEDGER_COMMANDS
+from renewals.sources_cli import sources
 
 
 @click.group()
@@ -45,5 +46,6 @@ def demo() -> None:
 
 
 cli.add_command(crawl)
+cli.add_command(sources)
 for command in LEDGER_COMMANDS:
     cli.add_command(command)

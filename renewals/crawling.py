@@ -1,8 +1,16 @@
-"""Run one crawl in this process: settings from the project, the command line and overrides."""
+"""Run one crawl in this process: settings from the project, the command line and overrides;
+the lock that keeps overlapping cron runs apart; the live progress line."""
 
+import fcntl
+import os
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from scrapy import signals
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
@@ -10,21 +18,99 @@ from crawler.sources import Source
 from crawler.spiders.news import NewsSpider
 
 
-def crawl_settings(db_path: Path, sources_path: Path | None, overrides: dict[str, str]) -> Settings:
+def crawl_settings(
+    db_path: Path, sources_path: Path | None, overrides: dict[str, str], progress: bool = False
+) -> Settings:
     """Project settings, then the CLI's options, then `-s NAME=VALUE`, as `scrapy crawl` does."""
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
     settings.set("RENEWALS_DB", str(db_path), priority="cmdline")
     if sources_path is not None:
         settings.set("RENEWALS_SOURCES", str(sources_path), priority="cmdline")
+    if progress:
+        extensions = {**settings.getdict("EXTENSIONS"), "renewals.crawling.ProgressLine": 0}
+        settings.set("EXTENSIONS", extensions, priority="cmdline")
     settings.setdict(overrides, priority="cmdline")
     return settings
 
 
 def run_crawl(settings: Settings, sources: list[Source]) -> dict[str, Any]:
-    """Crawl every source once and return Scrapy's final stats."""
+    """Crawl every source once and return Scrapy's final stats (with `finish_reason`)."""
     process = CrawlerProcess(settings, install_root_handler=True)
     crawler = process.create_crawler(NewsSpider)
     process.crawl(crawler, sources=sources)
     process.start()
     return crawler.stats.get_stats()
+
+
+class CrawlLocked(Exception):
+    """Another crawl holds the database's lock."""
+
+
+@contextmanager
+def crawl_lock(db_path: Path, wait: float = 0) -> Iterator[Path]:
+    """Hold `<db>.lock` for the crawl, waiting up to `wait` seconds for another run to end.
+
+    An OS lock (flock) rather than a pid file: it is released when its process dies, so a
+    killed cron run never blocks the next one.
+    """
+    lock_path = db_path.with_name(db_path.name + ".lock")
+    with open(lock_path, "a+") as lock_file:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    lock_file.seek(0)
+                    holder = lock_file.read().strip() or "?"
+                    raise CrawlLocked(f"{lock_path} is held by process {holder}") from None
+                time.sleep(0.2)
+        lock_file.seek(0)
+        lock_file.truncate()
+        lock_file.write(str(os.getpid()))
+        lock_file.flush()
+        try:
+            yield lock_path
+        finally:
+            fcntl.flock(lock_file, fcntl.LOCK_UN)
+
+
+class ProgressLine:
+    """Rewrite one line on the terminal each second: pages, articles, claims, changes.
+
+    The crawl command enables it only when stderr is a terminal.
+    """
+
+    def __init__(self, crawler: Any) -> None:
+        self.stats = crawler.stats
+        self.started = time.monotonic()
+        self.loop: Any = None
+        crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> "ProgressLine":
+        return cls(crawler)
+
+    def spider_opened(self, spider: Any) -> None:
+        from twisted.internet.task import LoopingCall
+
+        self.loop = LoopingCall(self.show)
+        self.loop.start(1.0)
+
+    def spider_closed(self, spider: Any) -> None:
+        if self.loop is not None and self.loop.running:
+            self.loop.stop()
+        self.show()
+        sys.stderr.write("\n")
+
+    def show(self) -> None:
+        get = self.stats.get_value
+        sys.stderr.write(
+            f"\r\033[K{time.monotonic() - self.started:5.0f}s  "
+            f"{get('response_received_count', 0)} pages, {get('renewals/articles', 0)} articles, "
+            f"{get('renewals/claims', 0)} claims, {get('renewals/changes', 0)} changes"
+        )
+        sys.stderr.flush()

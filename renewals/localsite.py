@@ -3,9 +3,10 @@
 It serves the first of its folders that has the asked-for file (set `roots` to show the site's
 next "day"), replaces `{{BASE}}`
 in every file with the server's own address so feeds can hold absolute links, and records the
-paths it was asked for.
+paths it was asked for. It sends an ETag and answers a matching If-None-Match with 304.
 """
 
+import hashlib
 import mimetypes
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -71,12 +72,19 @@ class LocalSite:
                     self.send_error(404)
                     return
                 body = file.read_bytes().replace(b"{{BASE}}", site.base.encode())
+                etag = f'"{hashlib.sha1(body).hexdigest()[:16]}"'
+                if self.headers.get("If-None-Match") == etag:  # conditional re-crawls
+                    self.send_response(304)
+                    self.send_header("ETag", etag)
+                    self.end_headers()
+                    return
                 content_type = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
                 if content_type.startswith("text/") or content_type.endswith("xml"):
                     content_type += "; charset=utf-8"
                 self.send_response(200)
                 self.send_header("Content-Type", content_type)
                 self.send_header("Content-Length", str(len(body)))
+                self.send_header("ETag", etag)
                 self.end_headers()
                 self.wfile.write(body)
 

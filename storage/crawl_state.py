@@ -52,7 +52,7 @@ def record_fetched_urls(db: sqlite_utils.Database, urls: Iterable[str]) -> None:
     """Mark URLs as downloaded, keeping the time each was first downloaded."""
     now = _now()
     with db.atomic():
-        db.executemany(
+        db.conn.executemany(
             "insert into fetched_urls (url, first_fetched_at, last_fetched_at) values (?, ?, ?) "
             "on conflict(url) do update set last_fetched_at = excluded.last_fetched_at",
             [(url, now, now) for url in urls],
