@@ -217,7 +217,55 @@ def _create_v2_crawl_state(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_create_v1, _create_v2_crawl_state]
+def _create_v3_alert_outbox(db: sqlite_utils.Database) -> None:
+    """Tables of `storage.outbox`: alert targets (URLs as configured, `${ENV}` unexpanded) and
+    one delivery per change per target, with its own copy of the message."""
+    db["alert_targets"].create(
+        {
+            "id": int,
+            "url": str,
+            "shows": str,  # JSON lists; empty lets everything through
+            "networks": str,
+            "transitions": str,
+            "digest_after": int,
+            "give_up_after": int,  # seconds
+            "active": int,  # configured for the latest crawl: new changes are enqueued for it
+            "updated_at": str,
+        },
+        pk="id",
+        not_null={"url"},
+        if_not_exists=True,
+    )
+    db["alert_targets"].create_index(["url"], unique=True, if_not_exists=True)
+    db["alert_deliveries"].create(
+        {
+            "id": int,
+            "change_id": int,
+            "target_id": int,
+            "alert_id": str,  # stable per change: receivers dedupe on it
+            "message": str,  # JSON
+            "status": str,  # pending, sent or failed (given up)
+            "attempts": int,
+            "last_error": str,
+            "next_attempt_at": str,
+            "first_failed_at": str,
+            "created_at": str,
+            "sent_at": str,
+        },
+        pk="id",
+        not_null={"change_id", "target_id", "alert_id", "message", "status", "created_at"},
+        foreign_keys=[("target_id", "alert_targets", "id")],
+        if_not_exists=True,
+    )
+    db["alert_deliveries"].create_index(["alert_id", "target_id"], unique=True, if_not_exists=True)
+    db["alert_deliveries"].create_index(["status", "next_attempt_at"], if_not_exists=True)
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
+    _create_v1,
+    _create_v2_crawl_state,
+    _create_v3_alert_outbox,
+]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
