@@ -46,6 +46,7 @@ ITEM_PIPELINES = {
     "pipelines.extracting.ExtractClaimsPipeline": 100,
     "pipelines.storing.StoreArticlePipeline": 200,
     "pipelines.flagging.FlagChangesPipeline": 300,
+    "pipelines.alerting.AlertPipeline": 400,
 }
 
 # renewals' own settings

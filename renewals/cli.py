@@ -5,6 +5,7 @@ import sys
 
 import click
 
+from renewals.alerts_cli import alerts
 from renewals.crawl_cli import crawl
 from renewals.ledger_cli import LEDGER_COMMANDS
 from renewals.sources_cli import sources
@@ -46,6 +47,7 @@ def demo() -> None:
 
 
 cli.add_command(crawl)
+cli.add_command(alerts)
 cli.add_command(sources)
 for command in LEDGER_COMMANDS:
     cli.add_command(command)

@@ -65,6 +65,12 @@ def _source_counts(stats: dict, source: Source) -> dict[str, int]:
     metavar="N",
     help="Download again articles first fetched in the last N days (stories that get updates).",
 )
+@click.option(
+    "--notify",
+    multiple=True,
+    metavar="URL",
+    help="Send alerts on status changes to this Apprise URL (repeatable; ${ENV} expanded).",
+)
 def crawl(
     sources_path: Path | None,
     db_path: Path,
@@ -73,8 +79,10 @@ def crawl(
     wait: float,
     log_file: Path | None,
     refetch_days: float,
+    notify: tuple[str, ...],
 ) -> None:
     """Crawl the sources, extract and store claims, and flag status changes."""
+    from pipelines.alerting import load_alert_config
     from renewals.crawling import CrawlLocked, crawl_lock, crawl_settings, run_crawl
 
     overrides = _parse_overrides(setting)
@@ -87,12 +95,15 @@ def crawl(
         overrides.setdefault("RENEWALS_REFETCH_DAYS", str(refetch_days))
     try:
         sources = load_sources(sources_path)
+        load_alert_config(sources_path, list(notify))  # fail fast on a bad target
     except SourcesError as error:
         raise click.ClickException(str(error)) from error
     db = open_database(db_path)  # fail fast, with a one-line error, on an unusable database
     try:
         with crawl_lock(db_path, wait):
             settings = crawl_settings(db_path, sources_path, overrides, progress=progress)
+            if notify:
+                settings.set("RENEWALS_NOTIFY", list(notify), priority="cmdline")
             stats = run_crawl(settings, sources)
     except CrawlLocked as locked:
         click.echo(f"another crawl is running ({locked}); not starting a second one", err=True)

@@ -1,0 +1,276 @@
+"""Alert messages and their delivery through Apprise.
+
+Evidence, titles and show names come from the web: every such value is cleaned (control
+characters dropped, whitespace collapsed), truncated, then escaped for the format the target
+renders (plain text, Markdown or HTML) before it is put into a message.
+
+A delivery is marked sent only after Apprise reports success, so a crash in between sends it
+again on the next run; the alert id in every message (and in a JSON payload's `alert_id`)
+lets a receiver drop the repeat.
+"""
+
+import html
+import os
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from urllib.parse import quote, urlsplit, urlunsplit
+
+import apprise
+import sqlite_utils
+
+from storage import outbox
+
+EVIDENCE_MAX = 300
+FIELD_MAX = 120
+URL_MAX = 500
+DIGEST_LINES_MAX = 50
+JSON_SCHEMES = ("json", "jsons")
+_PLACEHOLDER = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+_MARKDOWN_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")  # all ASCII punctuation (CommonMark)
+
+Render = Callable[[apprise.NotifyFormat, bool], tuple[str, str]]
+
+
+class TargetError(ValueError):
+    """A target URL that cannot be used; the message never contains an expanded secret."""
+
+
+def expand_url(url: str) -> tuple[str, dict[str, str]]:
+    """The URL with `${NAME}` replaced from the environment, and the secrets put in."""
+    secrets: dict[str, str] = {}
+
+    def value(match: re.Match) -> str:
+        name = match.group(1)
+        if name not in os.environ:
+            raise TargetError(f"environment variable {name} is not set")
+        secrets[match.group(0)] = os.environ[name]
+        return os.environ[name]
+
+    return _PLACEHOLDER.sub(value, url), secrets
+
+
+def _scrub(text: str, secrets: dict[str, str]) -> str:
+    for placeholder, secret in secrets.items():
+        if secret:
+            text = text.replace(secret, placeholder).replace(quote(secret, safe=""), placeholder)
+    return text
+
+
+def instantiate(url: str, alert_id: str | None = None) -> tuple[Any, dict[str, str]]:
+    """The Apprise plugin for a configured URL, raising TargetError when it is unusable."""
+    expanded, secrets = expand_url(url)
+    if alert_id is not None and urlsplit(expanded).scheme.lower() in JSON_SCHEMES:
+        parts = urlsplit(expanded)
+        extra = f":alert_id={quote(alert_id)}"
+        expanded = urlunsplit(parts._replace(query=f"{parts.query}&{extra}".lstrip("&")))
+    plugin = apprise.Apprise.instantiate(expanded)
+    if plugin is None:
+        raise TargetError(f"not a usable Apprise URL: {url}")
+    return plugin, secrets
+
+
+def send(url: str, render: Render, alert_id: str | None = None) -> str | None:
+    """Send one message; None when delivered, else a one-line reason (secrets scrubbed)."""
+    secrets: dict[str, str] = {}
+    try:
+        plugin, secrets = instantiate(url, alert_id)
+        body_format = plugin.resolve_format(None)
+        title, body = render(body_format, plugin.title_maxlen <= 0)
+        notifier = apprise.Apprise()
+        notifier.add(plugin)
+        result = notifier.notify(body=body, title=title, body_format=body_format)
+        if result:
+            return None
+        reasons = [e.message for e in result.logs() if e.level in ("WARNING", "ERROR")]
+        error = "; ".join(dict.fromkeys(reasons)) or "not delivered"
+    except TargetError as problem:
+        error = str(problem)
+    except Exception as problem:  # a plugin bug must cost one delivery, never the crawl
+        error = f"{type(problem).__name__}: {problem}"
+    return _scrub(" ".join(error.split()), secrets)[:500]
+
+
+# --- formatting ---------------------------------------------------------------------------
+
+
+def clean(value: Any, limit: int = FIELD_MAX) -> str:
+    """Untrusted text as one line: control and format characters gone, at most `limit`."""
+    text = "".join(
+        " " if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch
+        for ch in str(value)
+        if unicodedata.category(ch) != "Cf"
+    )
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def escape(text: str, body_format: apprise.NotifyFormat) -> str:
+    if body_format == apprise.NotifyFormat.HTML:
+        return html.escape(text, quote=True)
+    if body_format == apprise.NotifyFormat.MARKDOWN:
+        return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    return text
+
+
+def _state(status: str | None, season: int | None) -> str:
+    if status is None:
+        return "none"
+    return status if season is None else f"{status} (season {season})"
+
+
+def _link(url: str | None, body_format: apprise.NotifyFormat) -> str:
+    """The article URL, as a link only when it is http(s); never a javascript: link."""
+    text = clean(url or "unknown", URL_MAX)
+    if not url or urlsplit(url).scheme.lower() not in ("http", "https") or text != url:
+        return escape(text, body_format)
+    if body_format == apprise.NotifyFormat.HTML:
+        return f'<a href="{html.escape(url, quote=True)}">{html.escape(url)}</a>'
+    if body_format == apprise.NotifyFormat.MARKDOWN:
+        return "<" + quote(url, safe=":/?#[]@!$&'()*+,;=%~") + ">"
+    return url
+
+
+def change_title(message: dict[str, Any]) -> str:
+    """Plain text: most targets show the title unformatted (an e-mail subject)."""
+    return clean(
+        f"{clean(message['show'], FIELD_MAX)}: "
+        f"{_state(message['from_status'], message['from_season'])} -> "
+        f"{_state(message['to_status'], message['to_season'])}",
+        250,
+    )
+
+
+def render_change(
+    message: dict[str, Any], alert_id: str, body_format: apprise.NotifyFormat, blended: bool
+) -> tuple[str, str]:
+    """Title and body for one change; `blended` targets show the title inside the body."""
+
+    def esc(value: Any, limit: int = FIELD_MAX) -> str:
+        return escape(clean("unknown" if value is None else value, limit), body_format)
+
+    title = change_title(message)
+    fields = [
+        ("Network", esc(message.get("network"))),
+        ("Announced", esc(message.get("announced"))),
+        ("Source", esc(message.get("source"))),
+        ("Article", _link(message.get("url"), body_format)),
+    ]
+    evidence = esc(message.get("evidence") or "", EVIDENCE_MAX)
+    arrow = " -&gt; " if body_format == apprise.NotifyFormat.HTML else " -> "
+    change = (
+        f"{esc(message['show'])}: {esc(_state(message['from_status'], message['from_season']))}"
+        f"{arrow}{esc(_state(message['to_status'], message['to_season']))}"
+    )
+    if body_format == apprise.NotifyFormat.HTML:
+        items = "".join(f"<li>{name}: {value}</li>" for name, value in fields)
+        body = (
+            f"<p><b>{change}</b></p><ul>{items}</ul>"
+            f"<blockquote>&ldquo;{evidence}&rdquo;</blockquote>"
+            f"<p>Alert id: {alert_id}</p>"
+        )
+    elif body_format == apprise.NotifyFormat.MARKDOWN:
+        lines = [f"**{change}**", ""]
+        lines += [f"- {name}: {value}" for name, value in fields]
+        lines += ["", f"> {evidence}", "", f"Alert id: `{alert_id}`"]
+        body = "\n".join(lines)
+    else:
+        lines = [change, *(f"{name}: {value}" for name, value in fields)]
+        lines += [f'Evidence: "{evidence}"', f"Alert id: {alert_id}"]
+        body = "\n".join(lines)
+    return (escape(title, body_format) if blended else title), body
+
+
+def render_digest(
+    deliveries: list[dict[str, Any]], body_format: apprise.NotifyFormat, blended: bool
+) -> tuple[str, str]:
+    """One summary for many changes: a line each (up to DIGEST_LINES_MAX) with its alert id."""
+    title = f"renewals: {len(deliveries)} status changes"
+    lines = []
+    for delivery in deliveries[:DIGEST_LINES_MAX]:
+        message = delivery["message"]
+        text = escape(clean(change_title(message), 250), body_format)
+        link = _link(message.get("url"), body_format)
+        identifier = delivery["alert_id"]
+        if body_format == apprise.NotifyFormat.MARKDOWN:
+            identifier = f"`{identifier}`"
+        lines.append(f"{text} ({link}) id {identifier}")
+    if len(deliveries) > DIGEST_LINES_MAX:
+        lines.append(f"... and {len(deliveries) - DIGEST_LINES_MAX} more: see `renewals changes`")
+    if body_format == apprise.NotifyFormat.HTML:
+        body = "<ul>" + "".join(f"<li>{line}</li>" for line in lines) + "</ul>"
+    elif body_format == apprise.NotifyFormat.MARKDOWN:
+        body = "\n".join(f"- {line}" for line in lines)
+    else:
+        body = "\n".join(lines)
+    return (escape(title, body_format) if blended else title), body
+
+
+def digest_id(deliveries: list[dict[str, Any]]) -> str:
+    """Stable for the same set of changes, so a digest re-sent after a crash dedupes too."""
+    ids = sorted(delivery["change_id"] for delivery in deliveries)
+    return f"renewals-digest-{ids[0]}-{ids[-1]}-{len(ids)}"
+
+
+def render_test(body_format: apprise.NotifyFormat, blended: bool) -> tuple[str, str]:
+    return "renewals: test alert", "This target is set up: renewals can send alerts to it."
+
+
+# --- delivery -----------------------------------------------------------------------------
+
+
+@dataclass
+class DeliveryReport:
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def attempted(self) -> int:
+        return self.sent + self.retrying + self.failed
+
+
+def deliver_pending(
+    db: sqlite_utils.Database, *, due_only: bool = True, now: datetime | None = None
+) -> DeliveryReport:
+    """Send pending deliveries, target by target; a run's changes beyond the target's digest
+    threshold go as one digest. Each send is booked at once, in its own short transaction."""
+    report = DeliveryReport()
+    groups: dict[tuple[int, Any], list[dict[str, Any]]] = {}
+    for delivery in outbox.pending_deliveries(db, now=now, due_only=due_only):
+        groups.setdefault((delivery["target_id"], delivery["message"]["run_id"]), []).append(
+            delivery
+        )
+    for batch in groups.values():
+        url = batch[0]["url"]
+        if len(batch) > batch[0]["digest_after"]:
+            units = [(batch, digest_id(batch), _digest_renderer(batch))]
+        else:
+            units = [([d], d["alert_id"], _change_renderer(d)) for d in batch]
+        for deliveries, identifier, render in units:
+            error = send(url, render, identifier)
+            rows = outbox.record_attempt(db, [d["id"] for d in deliveries], error, now=now)
+            for row in rows:
+                if row["status"] == "sent":
+                    report.sent += 1
+                elif row["status"] == "failed":
+                    report.failed += 1
+                else:
+                    report.retrying += 1
+            if error is not None:
+                report.errors.append(f"{url}: {error}")
+    return report
+
+
+def _change_renderer(delivery: dict[str, Any]) -> Render:
+    return lambda body_format, blended: render_change(
+        delivery["message"], delivery["alert_id"], body_format, blended
+    )
+
+
+def _digest_renderer(batch: list[dict[str, Any]]) -> Render:
+    return lambda body_format, blended: render_digest(batch, body_format, blended)
