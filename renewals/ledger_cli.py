@@ -1,15 +1,32 @@
 """Ledger commands: what each show's status is, what changed, and the analysts' tools."""
 
+import csv
+import importlib.util
 import json
+import os
 import re
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+import xml.etree.ElementTree as ET
 from collections.abc import Sequence
-from datetime import datetime
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict
+from datetime import UTC, datetime
+from importlib import resources
 from pathlib import Path
+from typing import BinaryIO, TextIO
 
 import click
 
 from renewals.options import db_option, open_database
-from storage.queries import current_statuses, list_changes, statuses_as_of
+from storage.articles import replace_claims
+from storage.ledger import rebuild
+from storage.queries import current_statuses, list_changes, show_history, statuses_as_of
+from storage.runs import finish_run, start_run
 
 STATUSES = ("renewed", "cancelled", "ending", "pending")
 
@@ -124,4 +141,273 @@ def changes(
     )
 
 
-LEDGER_COMMANDS = [status, changes]
+@click.command()
+@db_option
+@json_option
+@click.argument("show")
+def history(db_path: Path, as_json: bool, show: str) -> None:
+    """SHOW's timeline: each status it had, the claims behind them, and open disputes."""
+    db = open_database(db_path, must_exist=True)
+    timeline = show_history(db, show)
+    if timeline is None:
+        raise click.ClickException(f"no show {show!r} in {db_path}")
+    if as_json:
+        click.echo(json.dumps(timeline, ensure_ascii=False))
+        return
+    click.secho(timeline["show"], bold=True)
+    if len(timeline["aliases"]) > 1:
+        click.echo("also written: " + ", ".join(timeline["aliases"]))
+    click.echo("\nstatus history")
+    echo_table(
+        timeline["snapshots"],
+        ("taken_at", "status", "season", "network", "since", "source", "url"),
+        "no firm status yet",
+    )
+    click.echo("\nclaims, in the order the decisions were made")
+    echo_table(
+        timeline["claims"],
+        ("effective", "status", "season", "network", "confidence", "source", "tier", "url"),
+        "no claims",
+    )
+    if timeline["disputes"]:
+        click.echo("\nopen disputes (contradictions that did not change the status)")
+        echo_table(
+            timeline["disputes"],
+            ("claimed_status", "claimed_season", "source", "tier", "url"),
+            "",
+        )
+
+
+# Our status beside the nearest value of the public TV databases, for users who sync with them.
+# TMDB's `status` field and TVmaze's `status` field have no "final season announced" or
+# "undecided": an ending show has had its end decided, an undecided one is still returning.
+TMDB_STATUS = {
+    "renewed": "Returning Series",
+    "cancelled": "Canceled",
+    "ending": "Ended",
+    "pending": "Returning Series",
+}
+TVMAZE_STATUS = {
+    "renewed": "Running",
+    "cancelled": "Ended",
+    "ending": "Ended",
+    "pending": "To Be Determined",
+}
+EXPORT_COLUMNS = (
+    "show", "status", "season", "network", "since", "url", "source", "tmdb_status", "tvmaze_status",
+)  # fmt: skip
+
+
+@click.command()
+@db_option
+@click.option(
+    "--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True
+)
+@click.option(
+    "-o", "--output", type=click.File("w", encoding="utf-8"), default="-", help="Default: stdout."
+)
+@status_option
+@network_option
+def export(
+    db_path: Path, fmt: str, output: TextIO, status: str | None, network: str | None
+) -> None:
+    """Current statuses as CSV or JSON, with the nearest TMDB and TVmaze status values."""
+    db = open_database(db_path, must_exist=True)
+    rows = [
+        {
+            **{c: row[c] for c in EXPORT_COLUMNS[:7]},
+            "tmdb_status": TMDB_STATUS[row["status"]],
+            "tvmaze_status": TVMAZE_STATUS[row["status"]],
+        }
+        for row in current_statuses(db, status=status and status.lower(), network=network)
+    ]
+    if fmt == "json":
+        json.dump(rows, output, ensure_ascii=False, indent=2)
+        output.write("\n")
+        return
+    writer = csv.DictWriter(output, EXPORT_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+
+
+ATOM = "http://www.w3.org/2005/Atom"
+
+
+def _rfc3339(value: str | None) -> str:
+    """Atom wants full timestamps with a zone; stored values may be dates or naive times."""
+    moment = datetime.fromisoformat(value) if value else datetime.now(UTC)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def _season(value: int | None) -> str:
+    return "" if value is None else f" season {value}"
+
+
+def atom_feed(changes_newest_first: Sequence[dict], title: str) -> bytes:
+    """An Atom 1.0 document, one entry per change; entry ids are stable across rebuilds."""
+    ET.register_namespace("", ATOM)
+
+    def sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+        element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attrs)
+        element.text = text
+        return element
+
+    feed = ET.Element(f"{{{ATOM}}}feed")
+    sub(feed, "title", title)
+    sub(feed, "id", "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, "renewals:" + title)))
+    newest = changes_newest_first[0]["detected_at"] if changes_newest_first else None
+    sub(feed, "updated", _rfc3339(newest))
+    sub(sub(feed, "author"), "name", "renewals")
+    sub(feed, "generator", "renewals")
+    for change in changes_newest_first:
+        entry = sub(feed, "entry")
+        what = (
+            f"{change['show']}: {change['from_status']}{_season(change['from_season'])}"
+            f" \u2192 {change['to_status']}{_season(change['to_season'])}"
+        )
+        identity = "|".join(
+            str(change[k])
+            for k in ("show", "from_status", "from_season", "to_status", "to_season", "url")
+        )
+        sub(entry, "title", what)
+        sub(entry, "id", "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, identity)))
+        sub(entry, "updated", _rfc3339(change["detected_at"]))
+        if change["url"]:
+            sub(entry, "link", href=change["url"])
+        details = [
+            f"Network: {change['network']}." if change["network"] else "",
+            f"Announced: {change['announced']}." if change["announced"] else "",
+            f"Source: {change['source']}." if change["source"] else "",
+            f"\u201c{change['evidence']}\u201d" if change["evidence"] else "",
+        ]
+        sub(entry, "summary", " ".join(d for d in details if d) or what)
+    ET.indent(feed)
+    return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+@click.command()
+@db_option
+@click.option("-o", "--output", type=click.File("wb"), default="-", help="Default: stdout.")
+@since_option("Only changes detected on or after DATE.")
+@click.option("--limit", type=click.IntRange(min=1), default=100, show_default=True)
+@click.option("--title", default="TV renewals and cancellations", show_default=True)
+def feed(db_path: Path, output: BinaryIO, since: str | None, limit: int, title: str) -> None:
+    """Write an Atom feed of the latest flagged changes, for any feed reader."""
+    db = open_database(db_path, must_exist=True)
+    newest_first = list_changes(db, since)[::-1][:limit]
+    output.write(atom_feed(newest_first, title))
+
+
+METADATA = "datasette-metadata.json"
+
+
+def datasette_metadata(database_name: str) -> dict:
+    """The shipped metadata, keyed by this file's name (Datasette names a database by it)."""
+    metadata = json.loads(resources.files("storage").joinpath(METADATA).read_text("utf-8"))
+    metadata["databases"] = {database_name: metadata["databases"]["renewals"]}
+    return metadata
+
+
+@click.command(context_settings={"ignore_unknown_options": True})
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=click.IntRange(0, 65535), default=8001, show_default=True)
+@click.argument("datasette_args", nargs=-1, type=click.UNPROCESSED)
+def serve(db_path: Path, host: str, port: int, datasette_args: tuple[str, ...]) -> None:
+    """Open the database in Datasette, with titles, descriptions and canned queries.
+
+    Extra arguments go to `datasette serve`. Needs the `ui` extra: pip install -e '.[ui]'.
+    """
+    if importlib.util.find_spec("datasette") is None:
+        raise click.ClickException("Datasette is not installed: pip install -e '.[ui]'")
+    open_database(db_path, must_exist=True)  # migrated, so every view the metadata names exists
+    with tempfile.TemporaryDirectory(prefix="renewals-serve-") as folder:
+        metadata = Path(folder) / "metadata.json"
+        metadata.write_text(json.dumps(datasette_metadata(db_path.stem)), encoding="utf-8")
+        command = [
+            sys.executable, "-m", "datasette", "serve", str(db_path), "--metadata", str(metadata),
+            "--host", host, "--port", str(port), *datasette_args,
+        ]  # fmt: skip
+        try:
+            sys.exit(subprocess.call(command))
+        except KeyboardInterrupt:
+            sys.exit(130)
+
+
+REPROCESS_BATCH = 200  # articles a worker extracts per task: big enough to amortise pickling
+
+
+def _extract_batch(db_path: str, urls: list[str]) -> list[tuple[str, list[dict]]]:
+    """In a worker process: re-extract the claims of stored articles, read from the file."""
+    from crawler.page import ArticlePage
+    from pipelines.extract import extract_claims
+
+    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=30)
+    conn.row_factory = sqlite3.Row
+    rows = conn.execute(
+        "select url, title, published, modified, body_html, text from articles"
+        " where url in (select value from json_each(?))",
+        [json.dumps(urls)],
+    ).fetchall()
+    conn.close()
+    results = []
+    for row in sorted(rows, key=lambda r: r["url"]):
+        page = ArticlePage(**{k: row[k] for k in row.keys()})  # noqa: SIM118 - sqlite3.Row
+        results.append((row["url"], [asdict(claim) for claim in extract_claims(page)]))
+    return results
+
+
+@click.command()
+@db_option
+@click.option(
+    "--workers", type=click.IntRange(min=1), help="Processes to extract with. Default: all cores."
+)
+def reprocess(db_path: Path, workers: int | None) -> None:
+    """Re-extract every stored article's claims and rebuild statuses and changes from scratch.
+
+    The rebuilt history depends only on the stored articles, not on the order they were
+    crawled in; no alert is sent for the rebuilt past.
+    """
+    db = open_database(db_path, must_exist=True)
+    started = time.monotonic()
+    run_id = start_run(db, [], kind="reprocess")
+    articles = {
+        row["url"]: row
+        for row in db.query(
+            "select url, source, tier, published, first_fetched_at from articles order by url"
+        )
+    }
+    urls = list(articles)
+    batches = [urls[i : i + REPROCESS_BATCH] for i in range(0, len(urls), REPROCESS_BATCH)]
+    workers = workers or os.cpu_count() or 1
+    claims = 0
+    try:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            for results in pool.map(_extract_batch, [str(db_path)] * len(batches), batches):
+                with db.atomic():
+                    for url, found in results:
+                        replace_claims(db, articles[url], found)
+                        claims += len(found)
+        extracted = time.monotonic() - started
+        changes = rebuild(db, run_id)
+    except BaseException:
+        finish_run(db, run_id, {"reason": "failed"})
+        raise
+    finish_run(
+        db,
+        run_id,
+        {"reason": "finished", "articles": len(urls), "claims": claims, "changes": changes},
+    )
+    elapsed = time.monotonic() - started
+    rate = len(urls) / extracted if extracted else 0.0
+    click.echo(
+        f"reprocessed {len(urls)} articles with {workers} workers: {claims} claims,"
+        f" {changes} changes in the rebuilt history; extraction {extracted:.2f} s"
+        f" ({rate:.1f} articles/s), total {elapsed:.2f} s",
+        err=True,
+    )
+
+
+LEDGER_COMMANDS = [status, changes, history, export, feed, serve, reprocess]

@@ -45,34 +45,45 @@ def save_article(
         first_fetched = db.execute(
             "select first_fetched_at from articles where url = ?", [url]
         ).fetchone()[0]
+        return replace_claims(db, {**row, "first_fetched_at": first_fetched}, claims)
+
+
+def replace_claims(db: sqlite_utils.Database, article: dict[str, Any], claims: list[dict]) -> set[str]:
+    """Put `claims` in place of the stored article's claims; upsert their shows and spellings.
+
+    `article` is the stored row (url, source, tier, published, first_fetched_at). Returns the
+    keys of the shows the claims are about.
+    """
+    url, first_fetched = article["url"], article["first_fetched_at"]
+    rows, shows, aliases = [], {}, set()
+    for claim in claims:
+        title = (claim.get("show") or "").strip()
+        key = show_key(title)
+        if not key:
+            continue
+        shows.setdefault(key, title)
+        aliases.add((key, title))
+        rows.append(
+            {
+                "article_url": url,
+                "show_key": key,
+                "show": title,
+                "season": claim.get("season"),
+                "status": claim["status"],
+                "network": claim.get("network"),
+                "announced": claim.get("announced"),
+                "confidence": claim.get("confidence"),
+                "evidence": claim.get("evidence"),
+                "effective": effective_date(
+                    claim.get("announced"), article["published"], first_fetched
+                ),
+                "source": article["source"],
+                "tier": article["tier"],
+                "fetched_at": first_fetched,
+            }
+        )
+    with db.atomic():
         db.execute("delete from claims where article_url = ?", [url])
-        rows, shows, aliases = [], {}, set()
-        for claim in claims:
-            title = (claim.get("show") or "").strip()
-            key = show_key(title)
-            if not key:
-                continue
-            shows.setdefault(key, title)
-            aliases.add((key, title))
-            rows.append(
-                {
-                    "article_url": url,
-                    "show_key": key,
-                    "show": title,
-                    "season": claim.get("season"),
-                    "status": claim["status"],
-                    "network": claim.get("network"),
-                    "announced": claim.get("announced"),
-                    "confidence": claim.get("confidence"),
-                    "evidence": claim.get("evidence"),
-                    "effective": effective_date(
-                        claim.get("announced"), row["published"], first_fetched
-                    ),
-                    "source": row["source"],
-                    "tier": row["tier"],
-                    "fetched_at": first_fetched,
-                }
-            )
         db["claims"].insert_all(rows)
         db["shows"].insert_all(
             [{"key": k, "title": t, "first_seen_at": first_fetched} for k, t in shows.items()],
@@ -85,6 +96,7 @@ def save_article(
             ignore=True,
         )
     return set(shows)
+
 
 
 def seen_urls(db: sqlite_utils.Database, urls: Iterable[str]) -> set[str]:

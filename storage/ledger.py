@@ -13,6 +13,8 @@ from typing import Any
 
 import sqlite_utils
 
+from storage.outbox import enqueue
+
 FIRM_CONFIDENCE = 0.5  # SPEC: hedged claims sit below 0.5 and never decide a status
 TRUST_WINDOW_DAYS = 180  # how long a trusted source's status is shielded from lesser sources
 DECISIONS = {"renewed", "cancelled", "ending"}
@@ -231,9 +233,16 @@ def _write_snapshot(
     return snapshot_id
 
 
-def record_change(db: sqlite_utils.Database, change: dict[str, Any]) -> dict[str, Any]:
-    """The one place a change row is written (an alerts outbox belongs beside it)."""
+def record_change(db: sqlite_utils.Database, change: dict[str, Any], alert: bool) -> dict[str, Any]:
+    """The one place a change row is written, inside the caller's transaction.
+
+    `alert` is True for changes a crawl detects now: their alert deliveries are queued in the
+    same transaction, so a change is never flagged without its alerts or alerted twice. It is
+    False for a rebuilt past (`renewals reprocess`), which must not alert anyone.
+    """
     change["id"] = db["changes"].insert(change).last_pk
+    if alert:
+        enqueue(db, change)
     return change
 
 
@@ -330,9 +339,8 @@ def consolidate(db: sqlite_utils.Database, run_id: int, show_keys: set[str]) -> 
                 continue
             sid = _write_snapshot(db, key, state, run_id, now)
             if show["status"] is not None:
-                changes.append(
-                    record_change(db, _change(key, show["title"], before, state, run_id, now, sid))
-                )
+                change = _change(key, show["title"], before, state, run_id, now, sid)
+                changes.append(record_change(db, change, alert=True))
     return changes
 
 
@@ -367,9 +375,8 @@ def rebuild(db: sqlite_utils.Database, run_id: int) -> int:
                 detected = d.fetched_at or now
                 sid = _write_snapshot(db, key, state, run_id, detected)
                 if before is not None:
-                    record_change(
-                        db, _change(key, titles[key], before, state, run_id, detected, sid)
-                    )
+                    change = _change(key, titles[key], before, state, run_id, detected, sid)
+                    record_change(db, change, alert=False)
                     count += 1
                 before = state.key
             _sync_disputes(db, key, ledger, run_id, now)

@@ -265,3 +265,17 @@ def test_rebuild_is_the_same_whatever_the_crawl_order(tmp_path) -> None:
     ]
     # the tier-3 contradiction of X was overtaken by events; Y's is still open
     assert histories[0][2] == [{"url": "https://seo/2"}]
+
+
+def test_a_flagged_change_queues_its_alerts_and_a_rebuild_does_not(db, run, store) -> None:
+    from storage.outbox import Target, sync_targets
+
+    sync_targets(db, [Target("json://127.0.0.1:9/hook")])
+    consolidate(db, run, store("https://d/1", [claim("X", "renewed", 2)], published="2020-01-01"))
+    keys = store("https://d/2", [claim("X", "cancelled", 2)], published="2020-02-01")
+    (change,) = consolidate(db, run, keys)
+    (delivery,) = db["alert_deliveries"].rows
+    assert delivery["change_id"] == change["id"]
+    rebuild(db, start_run(db, [], kind="reprocess"))
+    assert db["changes"].count == 1
+    assert db["alert_deliveries"].count == 1
