@@ -60,11 +60,14 @@ class Target:
 
 
 def parse_transition(text: str) -> tuple[str | None, str | None]:
-    """ "renewed -> cancelled", "-> cancelled" or "renewed ->"; ValueError names the problem."""
+    """Parse "renewed -> cancelled", "-> cancelled" or "renewed ->" (either spelling of
+    cancelled); the ValueError names the problem."""
     before, arrow, after = text.partition("->")
     if not arrow:
         raise ValueError(f"transition {text!r} has no '->' (e.g. 'renewed -> cancelled')")
-    sides = tuple(side.strip().lower() or None for side in (before, after))
+    sides = tuple(
+        side.strip().lower().replace("canceled", "cancelled") or None for side in (before, after)
+    )
     if sides == (None, None):
         raise ValueError(f"transition {text!r} names no status")
     for side in sides:
