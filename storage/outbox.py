@@ -200,7 +200,7 @@ def pending_deliveries(
 
 def retry_delay(attempts: int) -> timedelta:
     """Backoff after the given number of failed attempts."""
-    return min(FIRST_RETRY_AFTER * 2 ** max(attempts - 1, 0), MAX_RETRY_AFTER)
+    return min(FIRST_RETRY_AFTER * 2 ** min(max(attempts - 1, 0), 16), MAX_RETRY_AFTER)
 
 
 def record_attempt(

@@ -135,6 +135,7 @@ def test_failures_back_off_and_are_given_up_only_after_the_give_up_time(db) -> N
 
 
 def test_backoff_doubles_up_to_an_hour() -> None:
+    assert retry_delay(10_000) == timedelta(hours=1)
     assert [retry_delay(n).total_seconds() for n in range(1, 9)] == [
         60,
         120,
