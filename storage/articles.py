@@ -48,7 +48,9 @@ def save_article(
         return replace_claims(db, {**row, "first_fetched_at": first_fetched}, claims)
 
 
-def replace_claims(db: sqlite_utils.Database, article: dict[str, Any], claims: list[dict]) -> set[str]:
+def replace_claims(
+    db: sqlite_utils.Database, article: dict[str, Any], claims: list[dict]
+) -> set[str]:
     """Put `claims` in place of the stored article's claims; upsert their shows and spellings.
 
     `article` is the stored row (url, source, tier, published, first_fetched_at). Returns the
@@ -96,7 +98,6 @@ def replace_claims(db: sqlite_utils.Database, article: dict[str, Any], claims: l
             ignore=True,
         )
     return set(shows)
-
 
 
 def seen_urls(db: sqlite_utils.Database, urls: Iterable[str]) -> set[str]:
