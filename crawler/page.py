@@ -1,0 +1,350 @@
+"""Pure page parsing: reduce a news page to its metadata and cleaned main content.
+
+No Scrapy here, so the storage layer and the re-extraction command can use it too. lxml does
+the work (a whole-page BeautifulSoup parse is twenty times slower); every public function
+returns a usable result for any input instead of raising.
+"""
+
+import codecs
+import json
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from html import escape
+
+import lxml.html
+from lxml import etree
+
+
+@dataclass
+class ArticlePage:
+    url: str | None
+    title: str | None
+    published: str | None
+    modified: str | None
+    body_html: str
+    text: str
+
+
+BLOCK_TAGS = {"p", "h2", "h3", "h4", "ul", "ol", "li", "table", "tr", "th", "td", "blockquote"}
+INLINE_TAGS = {"em", "i", "strong", "b"}
+# Tags whose content is never article text.
+DROP_TAGS = {
+    "script", "style", "noscript", "template", "nav", "aside", "footer", "form", "button",
+    "select", "iframe", "svg", "figure", "figcaption", "img", "video", "audio", "object",
+    "input", "textarea", "time", "h5", "h6",
+}  # fmt: skip
+# Class/id words that mark page furniture inside an article (matched as whole words).
+BOILERPLATE_WORDS = {
+    "related", "trending", "sidebar", "rail", "widget", "widgets", "comment", "comments",
+    "share", "sharing", "social", "newsletter", "promo", "advert", "advertisement", "ad",
+    "ads", "tags", "tag", "tagcloud", "byline", "breadcrumb", "breadcrumbs", "meta", "author",
+    "subscribe", "signup", "nav", "navbar", "menu", "popular", "recommended", "sponsored",
+    "caption", "credit", "more", "also", "outbrain", "taboola", "kicker", "toc", "disclaimer",
+}  # fmt: skip
+READ_MORE = re.compile(
+    r"^\W*(must[\s-]*reads?|also[\s-]*read|read[\s-]*(more|also|next)|related( stories| story"
+    r"| articles?| posts?| reading)?|see also|don'?t miss|more from|recommended( reading)?"
+    r"|trending( now)?|you (may|might) also like|keep reading)\b",
+    re.IGNORECASE,
+)
+SPACE = re.compile(r"\s+")
+CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.IGNORECASE)
+XML_DECL = re.compile(r"^\s*<\?xml[^>]*>")
+CONTROL = dict.fromkeys([*range(0, 9), 11, 12, *range(14, 32), 127])
+ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+TITLE_SUFFIX = re.compile(r"\s+[|\u2013\u2014-]\s+[^|\u2013\u2014]{2,40}$")
+MAX_DEPTH = 180
+
+
+def _cp1252_fallback(error: UnicodeDecodeError) -> tuple[str, int]:
+    """Decode stray bytes of a mostly-UTF-8 page as cp1252 (smart quotes pasted from Word)."""
+    bad = error.object[error.start : error.end]
+    return bad.decode("cp1252", errors="replace"), error.end
+
+
+codecs.register_error("renewals-cp1252", _cp1252_fallback)
+
+
+def decode_html(data: bytes | str) -> str:
+    """Bytes in any encoding to text: BOM, then a meta charset, then UTF-8 with cp1252 repair."""
+    if isinstance(data, str):
+        return data
+    for bom, encoding in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
+                          (codecs.BOM_UTF16_BE, "utf-16-be")):  # fmt: skip
+        if data.startswith(bom):
+            return data[len(bom) :].decode(encoding, errors="replace")
+    match = CHARSET.search(data[:4096])
+    declared = match.group(1).decode("ascii", "replace").lower() if match else "utf-8"
+    if declared in {"iso-8859-1", "latin-1", "latin1", "us-ascii", "ascii"}:
+        declared = "cp1252"  # what browsers do, and it keeps smart quotes
+    try:
+        codecs.lookup(declared)
+    except LookupError:
+        declared = "utf-8"
+    if declared.replace("-", "").replace("_", "") == "utf8":
+        return data.decode("utf-8", errors="renewals-cp1252")
+    return data.decode(declared, errors="replace")
+
+
+def parse_article(html: bytes | str, url: str | None = None) -> ArticlePage:
+    """Parse one page; never raises (a page that cannot be read gives an empty body)."""
+    try:
+        return _parse(html, url)
+    except Exception:  # noqa: BLE001 - a crawler must survive any page
+        return ArticlePage(
+            url=url, title=None, published=None, modified=None, body_html="", text=""
+        )
+
+
+def _parse(html: bytes | str, url: str | None) -> ArticlePage:
+    text = XML_DECL.sub("", decode_html(html)).translate(CONTROL)
+    if not text.strip():
+        return ArticlePage(
+            url=url, title=None, published=None, modified=None, body_html="", text=""
+        )
+    root = lxml.html.document_fromstring(text)
+    meta = _metadata(root)
+    canonical = meta.get("canonical") or meta.get("og:url") or url
+    articles = _find_articles(root)
+    parts: list[str] = []
+    texts: list[str] = []
+    headline = None
+    for index, node in enumerate(articles):
+        title, heading = _headline(node, root, meta, first=index == 0)
+        if index == 0:
+            headline = title
+        blocks = _clean_blocks(node, heading)
+        if not blocks and not title:
+            continue
+        heading = f"<h1>{escape(title or '')}</h1>"
+        parts.append("<article>" + heading + "".join(html for html, _ in blocks) + "</article>")
+        texts.append("\n\n".join([title or "", *(text for _, text in blocks)]).strip())
+    return ArticlePage(
+        url=canonical,
+        title=headline,
+        published=meta.get("published"),
+        modified=meta.get("modified"),
+        body_html="\n".join(parts),
+        text="\n\n".join(texts),
+    )
+
+
+def _metadata(root: etree._Element) -> dict[str, str]:
+    """Canonical URL, titles and dates from <head> metadata, JSON-LD first for dates."""
+    meta: dict[str, str] = {}
+    for link in root.iter("link"):
+        if "canonical" in (link.get("rel") or "").lower().split() and link.get("href"):
+            meta.setdefault("canonical", link.get("href").strip())
+    for tag in root.iter("meta"):
+        key = (tag.get("property") or tag.get("name") or tag.get("itemprop") or "").lower()
+        value = (tag.get("content") or "").strip()
+        if not value:
+            continue
+        if key in {"og:url", "og:title"}:
+            meta.setdefault(key, value)
+        elif key in {"article:published_time", "datepublished", "og:published_time"}:
+            meta.setdefault("meta_published", value)
+        elif key in {"article:modified_time", "datemodified", "og:updated_time"}:
+            meta.setdefault("meta_modified", value)
+    for script in root.iter("script"):
+        if (script.get("type") or "").lower() == "application/ld+json" and script.text:
+            _read_json_ld(script.text, meta)
+    title = root.find(".//title")
+    if title is not None and title.text_content().strip():
+        meta["title"] = SPACE.sub(" ", title.text_content()).strip()
+    time_value = next((t.get("datetime") for t in root.iter("time") if t.get("datetime")), None)
+    published = [meta.get("ld_published"), meta.get("meta_published"), time_value]
+    modified = [meta.get("ld_modified"), meta.get("meta_modified")]
+    for key, candidates in (("published", published), ("modified", modified)):
+        for candidate in candidates:
+            day = iso_day(candidate)
+            if day:
+                meta[key] = day
+                break
+    return meta
+
+
+def _read_json_ld(source: str, meta: dict[str, str]) -> None:
+    try:
+        data = json.loads(source)
+    except ValueError:
+        return
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(reversed(item))
+        elif isinstance(item, dict):
+            for field, key in (("datePublished", "ld_published"), ("dateModified", "ld_modified")):
+                if isinstance(item.get(field), str):
+                    meta.setdefault(key, item[field])
+            if isinstance(item.get("@graph"), list):
+                stack.extend(reversed(item["@graph"]))
+
+
+def iso_day(value: str | None) -> str | None:
+    """ "2025-03-25T09:14:00-07:00" -> "2025-03-25" (the date as the site wrote it)."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00")).date().isoformat()
+    except ValueError:
+        match = ISO_DATE.match(value)
+        if not match:
+            return None
+        try:
+            return datetime(*map(int, match.groups())).date().isoformat()
+        except ValueError:
+            return None
+
+
+def _words(node: etree._Element) -> set[str]:
+    marks = f"{node.get('class') or ''} {node.get('id') or ''}".lower()
+    return set(re.split(r"[^a-z0-9]+", marks)) if marks.strip() else set()
+
+
+def _in_furniture(node: etree._Element) -> bool:
+    """True when an ancestor is a comment thread, sidebar, nav, footer or related box."""
+    for parent in node.iterancestors():
+        if parent.tag in {"aside", "nav", "footer"}:
+            return True
+        if _words(parent) & {"comment", "comments", "sidebar", "related", "widget", "rail"}:
+            return True
+    return False
+
+
+def _text_length(node: etree._Element) -> int:
+    return sum(len(p.text_content()) for p in node.iter("p", "li", "td"))
+
+
+def _find_articles(root: etree._Element) -> list[etree._Element]:
+    """The main article elements, in page order; a container guess when there is no <article>."""
+    found = []
+    for node in root.iter("article"):
+        if any(parent.tag == "article" for parent in node.iterancestors()):
+            continue
+        if _words(node) & {"comment", "comments", "card", "teaser", "promo"} or _in_furniture(node):
+            continue
+        if _text_length(node) >= 150:
+            found.append(node)
+    if found:
+        return found
+    main = root.find(".//main")
+    if main is None:
+        main = next((n for n in root.iter() if n.get("role") == "main"), None)
+    if main is not None and _text_length(main) >= 150:
+        return [main]
+    return [_densest(root)]
+
+
+def _densest(root: etree._Element) -> etree._Element:
+    """The element whose direct paragraphs hold the most text (for pages without landmarks)."""
+    scores: dict[etree._Element, int] = {}
+    for paragraph in root.iter("p"):
+        parent = paragraph.getparent()
+        if parent is not None:
+            scores[parent] = scores.get(parent, 0) + len(paragraph.text_content())
+    if not scores:
+        body = root.find(".//body")
+        return body if body is not None else root
+    return max(scores, key=scores.__getitem__)
+
+
+def _headline(
+    node: etree._Element, root: etree._Element, meta: dict[str, str], first: bool
+) -> tuple[str | None, etree._Element | None]:
+    """The article's headline text and the element it came from (not repeated in the body)."""
+    heading = node.find(".//h1")
+    if heading is None:
+        heading = next(
+            (h for h in node.iter("h2") if _words(h) & {"title", "headline", "entry"}), None
+        )
+    if heading is None and first:
+        heading = next(
+            (h for h in root.iter("h1") if not any(
+                p.tag in {"header", "nav"} or _words(p) & {"header", "masthead", "brand"}
+                for p in h.iterancestors())),
+            None,
+        )  # fmt: skip
+    if heading is not None:
+        text = SPACE.sub(" ", heading.text_content()).strip()
+        if text:
+            return text, heading
+    if not first:
+        return None, None
+    if meta.get("og:title"):
+        return meta["og:title"], None
+    if meta.get("title"):
+        return TITLE_SUFFIX.sub("", meta["title"]).strip() or None, None
+    return None, None
+
+
+def _is_furniture(node: etree._Element) -> bool:
+    if node.tag in DROP_TAGS or node.tag == "h1":
+        return True
+    words = _words(node)
+    if words & BOILERPLATE_WORDS or {"also", "read"} <= words:
+        return True
+    if node.tag in {"p", "div", "li", "section"}:
+        text = node.text_content().strip()
+        if READ_MORE.match(text):
+            return True
+        links = sum(len(a.text_content()) for a in node.iter("a"))
+        if text and node.tag != "li" and links >= 0.8 * len(text):
+            return True
+    return False
+
+
+def _clean_blocks(article: etree._Element, heading: etree._Element | None) -> list[tuple[str, str]]:
+    """Serialise the article's kept blocks as (html, text) pairs, in order."""
+    blocks: list[tuple[str, str]] = []
+    stack: list[tuple[etree._Element, int]] = [(article, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if not isinstance(node.tag, str) or node is heading:
+            continue
+        if node is not article and _is_furniture(node):
+            continue
+        if node.tag in BLOCK_TAGS and node.tag not in {"li", "tr", "th", "td"}:
+            html: list[str] = []
+            text: list[str] = []
+            _serialise(node, 0, html, text)
+            plain = SPACE.sub(" ", "".join(text)).strip()
+            if plain:
+                blocks.append(("".join(html), plain))
+            continue
+        loose = SPACE.sub(" ", node.text or "").strip()
+        if len(loose) >= 60:
+            blocks.append((f"<p>{escape(loose, quote=False)}</p>", loose))
+        if depth < MAX_DEPTH:
+            stack.extend((child, depth + 1) for child in reversed(node))
+    return blocks
+
+
+def _serialise(node: etree._Element, depth: int, html: list[str], text: list[str]) -> None:
+    """Keep allowed tags, unwrap the rest, drop furniture; text gets a space between cells."""
+    tag = node.tag if node.tag in BLOCK_TAGS or node.tag in INLINE_TAGS else None
+    if tag:
+        html.append(f"<{tag}>")
+        if tag in BLOCK_TAGS:
+            text.append(" ")
+    if node.text:
+        html.append(escape(node.text, quote=False))
+        text.append(node.text)
+    for child in node:
+        if isinstance(child.tag, str) and not _is_furniture(child):
+            if depth < MAX_DEPTH:
+                _serialise(child, depth + 1, html, text)
+            else:
+                content = child.text_content()
+                html.append(escape(content, quote=False))
+                text.append(content)
+        elif child.tag == "br":
+            text.append(" ")
+        if child.tail:
+            html.append(escape(child.tail, quote=False))
+            text.append(child.tail)
+    if tag:
+        html.append(f"</{tag}>")

@@ -1,0 +1,409 @@
+"""Claim extraction: which show, which season, which status, read from one article page.
+
+The public entry points are `extract_claims` (an `ArticlePage` in, claims out) and
+`extract_file` (the `renewals extract` record for a saved page). Everything works from the
+cleaned `body_html`, so stored articles can be re-extracted without the original page.
+"""
+
+import re
+from collections import Counter
+from dataclasses import dataclass, replace
+
+from crawler.page import ArticlePage, parse_article
+from pipelines.extraction.blocks import Article, Block, clean, read_articles
+from pipelines.extraction.dates import find_date_phrases, parse_phrase
+from pipelines.extraction.networks import find_networks
+from pipelines.extraction.seasons import SeasonMention, find_seasons
+from pipelines.extraction.sentences import split_sentences
+from pipelines.extraction.tables import table_rows
+from pipelines.extraction.titles import (
+    OTHER_PRODUCTION,
+    QUOTED,
+    Mention,
+    TitleBook,
+    capitalised_run,
+    find_mentions,
+    heading_title,
+    headline_titles,
+    plausible,
+    tidy,
+)
+from pipelines.extraction.triggers import Trigger, find_triggers, normalise
+
+FIRM = 0.9
+HEADLINE = 0.85
+TABLE = 0.85
+HEDGED = 0.3
+HEDGE = re.compile(
+    r"\b(?:could|might|should|hopes?|hoped|hoping|rumou?r\w*|reportedly|speculat\w*|in talks|"
+    r"likely|unlikely|probably|possibly|perhaps|wish\w*|if|whether|would love|claims?|"
+    r"suggests?|petition\w*|fans? want|predict\w*|expect\w*|chances?|odds|unless|until)\b"
+    r"|\bmay\b",
+)
+FALSE_REPORT = re.compile(
+    r"\b(?:incorrectly|wrongly|falsely|erroneously|mistakenly|inaccurately|not true|fake|hoax)\b",
+    re.IGNORECASE,
+)
+SLOT_BREAK = re.compile(
+    r"\b(?:after|following|since|when|while|because|but|as|with|before|although|though|"
+    r"and|which|who|that)\b|[;:]"
+)
+AUX_GAP = re.compile(
+    r"^\s*(?:(?:has|have|had|is|was|were|are|will|would|to|been|be|also|officially|now|just|"
+    r"finally|reportedly|already|quietly|formally|being|set|not)\s+)*$",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class Claim:
+    show: str
+    season: int | None
+    status: str  # renewed | cancelled | ending | pending
+    network: str | None
+    announced: str | None  # ISO date, YYYY-MM or YYYY
+    confidence: float
+    evidence: str
+
+
+@dataclass
+class _Context:
+    book: TitleBook
+    focus: str | None
+    published: str | None
+    fallback_network: str | None
+    headline_seasons: dict[str, int]
+
+
+def extract_file(path: str, url: str | None = None) -> list[dict]:
+    """The `renewals extract` records for one saved page; OSError if it cannot be read."""
+    with open(path, "rb") as handle:
+        data = handle.read()
+    page = parse_article(data, url)
+    return [
+        {
+            "file": path,
+            "url": page.url,
+            "show": claim.show,
+            "season": claim.season,
+            "status": claim.status,
+            "network": claim.network,
+            "announced": claim.announced,
+            "published": page.published,
+            "confidence": claim.confidence,
+            "evidence": claim.evidence,
+        }
+        for claim in extract_claims(page)
+    ]
+
+
+def extract_claims(page: ArticlePage) -> list[Claim]:
+    """All claims an article makes, deduplicated; never raises on odd input."""
+    try:
+        articles = read_articles(page.body_html, page.title)
+    except Exception:  # noqa: BLE001 - a broken stored fragment yields no claims
+        return []
+    claims: list[Claim] = []
+    for article in articles:
+        claims.extend(_article_claims(article, page.published))
+    return _consolidate(claims)
+
+
+def _article_claims(article: Article, published: str | None) -> list[Claim]:
+    book = _title_book(article)
+    lede = next((b.text for b in article.blocks if b.kind == "text"), "")
+    networks = find_networks(article.headline) or find_networks(lede)
+    context = _Context(book, book.subject, published, networks[0][2] if networks else None, {})
+    context.headline_seasons = _headline_seasons(article.headline, book)
+    claims: list[Claim] = []
+    for part in re.split(r"(?<=\?)\s+", article.headline):
+        if part and not part.rstrip().endswith("?"):
+            claims.extend(_sentence_claims(part, context, HEADLINE, headline=True))
+    for block in article.blocks:
+        if block.kind == "heading":
+            context.focus = heading_title(block.text, book) or book.subject
+            continue
+        if block.kind == "table":
+            claims.extend(_table_claims(block, context))
+            continue
+        saved = context.focus
+        if block.lead and plausible(tidy(block.lead)):
+            context.focus = book.canonical(tidy(block.lead))
+        for sentence in split_sentences(block.text):
+            claims.extend(_sentence_claims(sentence, context, FIRM))
+        context.focus = saved if not block.lead else context.focus
+    return claims
+
+
+def _title_book(article: Article) -> TitleBook:
+    """Collect the titles this article names, and decide its subject."""
+    book = TitleBook()
+    body = "\n".join(b.text for b in article.blocks)
+    from_headline = [t for t in headline_titles(article.headline, body) if book.add(t)]
+    emphasis: Counter[str] = Counter()
+    for block in article.blocks:
+        for text in block.emphasis:
+            title = book.add(text)
+            if title:
+                emphasis[title] += 1
+        for match in QUOTED.finditer(block.text):
+            book.add(match.group(2))
+        if block.kind == "table":
+            for claim in table_rows(block.rows):
+                book.add(claim["show"])
+    for block in article.blocks:
+        if block.kind == "heading":
+            book.add(heading_title(block.text, book))
+        if block.lead:
+            book.add(block.lead)
+    if from_headline:
+        book.subject = from_headline[0]
+    elif emphasis:
+        counts = {t: len(re.findall(rf"(?<![\w-]){re.escape(t)}(?![\w-])", body)) for t in emphasis}
+        best = max(counts, key=lambda t: (counts[t], len(t)))
+        book.subject = best if counts[best] >= 2 else None
+    return book
+
+
+def _headline_seasons(headline: str, book: TitleBook) -> dict[str, int]:
+    """Season the headline asks about ("Will X Get a Season 2?"), for pending claims."""
+    mentions = find_seasons(headline)
+    if not mentions or not book.subject:
+        return {}
+    return {book.subject: mentions[0].values[0]}
+
+
+def _table_claims(block: Block, context: _Context) -> list[Claim]:
+    claims = []
+    for row in table_rows(block.rows):
+        show = tidy(row["show"])
+        if not plausible(show) or OTHER_PRODUCTION.search(show):
+            continue
+        for season in row["seasons"]:
+            claims.append(
+                Claim(
+                    context.book.canonical(show),
+                    season,
+                    row["status"],
+                    row["network"],
+                    None,
+                    TABLE,
+                    row["evidence"],
+                )  # fmt: skip
+            )
+    return claims
+
+
+def _sentence_claims(
+    sentence: str, context: _Context, confidence: float, headline: bool = False
+) -> list[Claim]:
+    text = normalise(sentence)
+    if text.rstrip(" \"')").endswith("?"):
+        return []
+    triggers = find_triggers(text)
+    if not triggers:
+        return []
+    mentions = find_mentions(text, context.book)
+    masked = text
+    for found in mentions:  # "Copper Sky" names no network
+        masked = masked[: found.start] + " " * (found.end - found.start) + masked[found.end :]
+    claims: list[Claim] = []
+    for index, trigger in enumerate(triggers):
+        if trigger.negated:
+            continue
+        left = triggers[index - 1].end if index else 0
+        right = triggers[index + 1].start if index + 1 < len(triggers) else len(text)
+        mention = _show_mention(text, trigger, mentions, left, right, headline)
+        show = _resolve(mention, context, text, trigger)
+        if not show:
+            continue
+        seasons = _seasons(text, trigger, left, right)
+        if trigger.needs_season and seasons == [None]:
+            continue
+        score = confidence
+        before = text[_clause_start(text, trigger.start) : trigger.start]
+        if FALSE_REPORT.search(text[: trigger.start]):
+            continue
+        if HEDGE.search(before) or re.search(r"\b(?:fans|viewers)\b[^.]{0,40}$", before):
+            score = HEDGED
+        network = _network(masked, trigger, left) or context.fallback_network
+        announced = _announced(text, trigger, left, right, context.published)
+        if trigger.status == "pending" and seasons == [None] and show in context.headline_seasons:
+            seasons = [context.headline_seasons[show]]
+        for season in seasons:
+            claims.append(
+                Claim(show, season, trigger.status, network, announced, score, clean(sentence))
+            )
+    return _sentence_rules(claims)
+
+
+def _clause_start(text: str, position: int) -> int:
+    cut = max(text.rfind(mark, 0, position) for mark in (";", " - ", "\u2014", ":", "\u2013"))
+    return cut + 1 if cut >= 0 else 0
+
+
+def _show_mention(
+    text: str, trigger: Trigger, mentions: list[Mention], left: int, right: int, headline: bool
+) -> Mention | None:
+    """The mention the trigger is about, by the side its role says the show is named on."""
+    after = [m for m in mentions if trigger.end <= m.start < right]
+    before = [m for m in mentions if m.end <= trigger.start]
+    if trigger.role == "obj":
+        if after:
+            first = after[0]
+            gap = text[trigger.end : first.start]
+            if len(gap.split()) <= 6 and not SLOT_BREAK.search(gap):
+                if first.anaphor and len(after) > 1:
+                    second = after[1]
+                    if re.fullmatch(r"\s*,\s*", text[first.end : second.start]):
+                        return second
+                return first
+        run = capitalised_run(
+            re.sub(r"^\s*(?:officially|also|quietly)\s+", "", text[trigger.end : right])
+        )
+        if run:
+            start = text.index(run, trigger.end)
+            return Mention(start, start + len(run), run)
+        if before and (headline or AUX_GAP.match(text[before[-1].end : trigger.start])):
+            return before[-1]
+        return None
+    if trigger.role == "subj":
+        return _subject_before(text, trigger, before, left)
+    nearest = _subject_before(text, trigger, before, 0) if before else None
+    return nearest or (after[0] if after else Mention(trigger.start, trigger.start, "", True))
+
+
+def _subject_before(
+    text: str, trigger: Trigger, before: list[Mention], left: int
+) -> Mention | None:
+    if not before:
+        head = text[: trigger.start]
+        match = re.search(r"([A-Z0-9][^,;]*?)\s*$", head)
+        if match and AUX_GAP.match(""):
+            run = capitalised_run(match.group(1))
+            if run and AUX_GAP.match(head[head.rfind(run) + len(run) :]):
+                start = head.rfind(run)
+                return Mention(start, start + len(run), run)
+        return None
+    head = text[: trigger.start]
+    appositive = re.search(r",[^,]{1,120},\s*(?:\w+\s+){0,3}$", head)
+    if appositive:
+        earlier = [m for m in before if m.end <= appositive.start()]
+        if earlier and text[earlier[-1].end : appositive.start()].strip() == "":
+            return earlier[-1]
+    return before[-1]
+
+
+def _resolve(mention: Mention | None, context: _Context, text: str, trigger: Trigger) -> str | None:
+    if mention is None:
+        return None
+    if mention.anaphor:
+        return context.focus
+    lo, hi = sorted((mention.end, trigger.start)) if mention.end <= trigger.start else (
+        trigger.end, mention.start)  # fmt: skip
+    between = text[lo:hi] + " " + text[mention.end : mention.end + 20]
+    if OTHER_PRODUCTION.search(between):
+        return None
+    return context.book.canonical(mention.title)
+
+
+def _seasons(text: str, trigger: Trigger, left: int, right: int) -> list[int | None]:
+    ahead = [
+        replace(m, start=m.start + trigger.start, end=m.end + trigger.start)
+        for m in find_seasons(text[trigger.start : right])
+    ]
+    window = max(left, trigger.start - 45)
+    behind = list(reversed(find_seasons(text[window : trigger.start])))
+    candidates = ahead + behind
+    return _arithmetic(trigger.status, candidates) or [None]
+
+
+def _arithmetic(status: str, mentions: list[SeasonMention]) -> list[int | None]:
+    """SPEC season rules: the season ordered, the first one not made, the final one."""
+    for index, mention in enumerate(mentions):
+        if status == "renewed":
+            if mention.kind == "more":
+                through = next((m for m in mentions if m.kind == "through"), None)
+                if through:
+                    last = through.values[0]
+                    return list(range(last - mention.values[0] + 1, last + 1))
+                listed = next((m for m in mentions[index + 1 :] if m.kind == "ordinal"), None)
+                if listed and len(listed.values) == mention.values[0]:
+                    return list(listed.values)
+                return []
+            if mention.kind in {"ordinal", "bare"}:
+                return list(mention.values)
+        elif status == "cancelled":
+            if mention.kind in {"after", "count"}:
+                return [mention.values[-1] + 1]
+            if mention.kind in {"ordinal", "bare"}:
+                return [mention.values[0]]
+        elif status == "ending":
+            if mention.kind in {"ordinal", "bare", "after", "count"}:
+                return [mention.values[-1]]
+        elif mention.kind in {"ordinal", "bare"}:
+            return [mention.values[0]]
+    return []
+
+
+def _network(text: str, trigger: Trigger, left: int) -> str | None:
+    by = re.match(r"\s+by\s+(?:the\s+)?(?:[\w-]+\s+){0,4}?", text[trigger.end :])
+    if by:
+        found = find_networks(text[trigger.end : trigger.end + 60])
+        if found:
+            return found[0][2]
+    before = find_networks(text[left : trigger.start]) or find_networks(text[: trigger.start])
+    if before:
+        return before[-1][2]
+    after = find_networks(text[trigger.end :])
+    return after[0][2] if after else None
+
+
+def _announced(
+    text: str, trigger: Trigger, left: int, right: int, published: str | None
+) -> str | None:
+    phrases = find_date_phrases(text[left:right])
+    if not phrases:
+        return None
+    anchor = trigger.start - left
+    offset, phrase = min(phrases, key=lambda p: abs(p[0] - anchor))
+    return parse_phrase(phrase, published)
+
+
+def _sentence_rules(claims: list[Claim]) -> list[Claim]:
+    """A final season ordered is `ending` only; a cancelled show's "final chapter" was hoped."""
+    shows_ending = {c.show for c in claims if c.status == "ending"}
+    shows_cancelled = {c.show for c in claims if c.status == "cancelled" and c.confidence >= 0.5}
+    kept = []
+    for claim in claims:
+        if claim.status == "renewed" and claim.show in shows_ending:
+            continue
+        if claim.status == "ending" and claim.show in shows_cancelled:
+            continue
+        kept.append(claim)
+    return kept
+
+
+def _key(show: str) -> str:
+    text = re.sub(r"[\"'\u2018\u2019\u201c\u201d]", "", show.lower())
+    text = re.sub(r"^the\s+", "", text)
+    return re.sub(r"[^\w]+", " ", text).strip()
+
+
+def _consolidate(claims: list[Claim]) -> list[Claim]:
+    """One claim per (show, status, season), the most confident; drop season-less repeats."""
+    best: dict[tuple[str, str, int | None], Claim] = {}
+    for claim in claims:
+        key = (_key(claim.show), claim.status, claim.season)
+        if key not in best or claim.confidence > best[key].confidence:
+            best[key] = claim
+    seasoned = {(k[0], k[1]) for k, c in best.items() if k[2] is not None and c.confidence >= 0.5}
+    ending = {(k[0], k[2]) for k, c in best.items() if k[1] == "ending" and c.confidence >= 0.5}
+    result = []
+    for key, claim in best.items():
+        if key[2] is None and (key[0], key[1]) in seasoned:
+            continue
+        if key[1] == "renewed" and (key[0], key[2]) in ending:
+            continue
+        result.append(claim)
+    return result

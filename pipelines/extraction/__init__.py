@@ -1,0 +1,1 @@
+"""Helpers for claim extraction: blocks, sentences, titles, seasons, networks, dates, tables."""

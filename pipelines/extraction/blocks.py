@@ -1,0 +1,92 @@
+"""Read the cleaned `body_html` back into articles made of headline, blocks and tables."""
+
+import re
+from dataclasses import dataclass, field
+
+import lxml.html
+from lxml import etree
+
+BLOCK = {"p", "h2", "h3", "h4", "li", "blockquote"}
+EMPHASIS = {"em", "i", "strong", "b"}
+SPACE = re.compile(r"\s+")
+# Typographic quotes and dashes to plain ones, so patterns need only one spelling.
+NORMALISE = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
+                           "\u00a0": " ", "\u2032": "'", "\u02bc": "'"})  # fmt: skip
+
+
+@dataclass
+class Block:
+    kind: str  # headline | heading | text | table
+    text: str
+    emphasis: list[str] = field(default_factory=list)
+    lead: str | None = None  # a bold/italic run that opens the block ("Ted Lasso. Apple ...")
+    rows: list[list[str]] = field(default_factory=list)
+    header_cells: int = 0  # how many leading rows are header rows
+
+
+@dataclass
+class Article:
+    headline: str
+    blocks: list[Block]
+
+
+def clean(text: str) -> str:
+    return SPACE.sub(" ", text.translate(NORMALISE)).strip()
+
+
+def read_articles(body_html: str, title: str | None = None) -> list[Article]:
+    """Split body_html into articles; a page without <article> markup is one article."""
+    if not body_html or not body_html.strip():
+        return [Article(clean(title or ""), [])] if title else []
+    try:
+        root = lxml.html.fromstring(f"<div>{body_html}</div>")
+    except (etree.ParserError, ValueError):
+        return []
+    nodes = [n for n in root.iter("article")] or [root]
+    articles = []
+    for node in nodes:
+        heading = node.find(".//h1")
+        headline = clean(heading.text_content()) if heading is not None else clean(title or "")
+        articles.append(Article(headline, list(_blocks(node))))
+    return articles
+
+
+def _blocks(node: etree._Element):
+    for element in node.iter():
+        tag = element.tag
+        if not isinstance(tag, str) or not (tag in BLOCK or tag == "table"):
+            continue
+        if any(
+            a.tag in BLOCK or a.tag == "table" for a in element.iterancestors() if a is not node
+        ):
+            continue
+        if tag == "table":
+            yield _table(element)
+            continue
+        if tag == "blockquote" and element.find(".//p") is not None:
+            continue  # its paragraphs are blocks of their own
+        text = clean(element.text_content())
+        if not text:
+            continue
+        emphasis = [clean(e.text_content()) for e in element.iter(*EMPHASIS)]
+        lead = None
+        first = element[0] if len(element) else None
+        if first is not None and first.tag in EMPHASIS and not (element.text or "").strip():
+            lead = clean(first.text_content())
+        kind = "heading" if tag in {"h2", "h3", "h4"} else "text"
+        yield Block(kind, text, [e for e in emphasis if e], lead)
+
+
+def _table(table: etree._Element) -> Block:
+    rows = []
+    header_rows = 0
+    for row in table.iter("tr"):
+        cells = [clean(c.text_content()) for c in row if c.tag in {"td", "th"}]
+        if not cells:
+            continue
+        if not rows and all(c.tag == "th" for c in row if c.tag in {"td", "th"}):
+            header_rows = 1
+        rows.append(cells)
+    emphasis = [clean(e.text_content()) for e in table.iter(*EMPHASIS)]
+    return Block("table", " ".join(" ".join(r) for r in rows), emphasis, rows=rows,
+                 header_cells=header_rows)  # fmt: skip

@@ -1,0 +1,108 @@
+"""When a decision was announced: find date phrases with a cheap pattern, parse only those.
+
+dateparser is slow on free text (see PITFALLS), so it only ever sees a short phrase such as
+"January 2020" or "Tuesday", with the article's publish date as the base for relative ones.
+"""
+
+import re
+from datetime import date, datetime
+from functools import lru_cache
+
+import dateparser
+from dateparser.date import DateDataParser
+
+MONTHS = (
+    r"(?:Jan(?:uary|\.)?|Feb(?:ruary|\.)?|Mar(?:ch|\.)?|Apr(?:il|\.)?|May|June?|July?|"
+    r"Aug(?:ust|\.)?|Sep(?:t(?:ember|\.)?|\.)?|Oct(?:ober|\.)?|Nov(?:ember|\.)?|Dec(?:ember|\.)?)"
+)
+WEEKDAYS = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+DAY = r"(?:\d{1,2}(?:st|nd|rd|th)?)"
+DATE_PHRASE = re.compile(
+    rf"\b(?:(?:in|on|since|of|back\s+in|by)\s+)?"
+    rf"(?:{DAY}\s+(?:of\s+)?{MONTHS},?\s+\d{{4}}"  # 14th March 2019
+    rf"|{MONTHS}\s+{DAY},?\s+\d{{4}}"  # March 14, 2019
+    rf"|{DAY}\s+(?:of\s+)?{MONTHS}"  # 14th March
+    rf"|{MONTHS}\s+{DAY}(?![\d,]*\s*\d{{4}})"  # March 14
+    rf"|(?:early|mid|late)[\s-]+{MONTHS}?\s*\d{{4}}"
+    rf"|{MONTHS},?\s+\d{{4}}"  # January 2020
+    rf"|(?<=in\s){MONTHS}\b|(?<=since\s){MONTHS}\b"  # in May
+    rf"|(?:on|last|this\s+past)\s+{WEEKDAYS}|{WEEKDAYS}"
+    r"|(?:earlier|later)\s+this\s+(?:month|year|week)|this\s+(?:month|year|week)"
+    r"|last\s+(?:month|year|week|night|fall|spring|summer|winter)|yesterday|today"
+    r"|(?:in|since|back\s+in)\s+(?:19|20)\d\d)\b",
+)
+WEEKDAY_NAMES = {
+    name: index
+    for index, name in enumerate(
+        ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+    )
+}
+SETTINGS_BASE = {"PREFER_DAY_OF_MONTH": "first", "PREFER_DATES_FROM": "past"}
+
+
+@lru_cache(maxsize=1)
+def _parser() -> DateDataParser:
+    return DateDataParser(languages=["en"], settings=SETTINGS_BASE)
+
+
+def find_date_phrases(text: str) -> list[tuple[int, str]]:
+    return [(m.start(), m.group()) for m in DATE_PHRASE.finditer(text)]
+
+
+@lru_cache(maxsize=4096)
+def parse_phrase(phrase: str, published: str | None) -> str | None:
+    """ "January 2020" -> "2020-01", "on Tuesday" -> the Tuesday before `published`."""
+    base = _base(published)
+    text = re.sub(r"^(?:in|on|since|of|back\s+in|by)\s+", "", phrase.strip(), flags=re.I)
+    text = re.sub(r"^(?:earlier|later)\s+", "", text, flags=re.I)
+    text = re.sub(r"^(?:early|mid|late)[\s-]+", "", text, flags=re.I)
+    lowered = text.lower()
+    if base and lowered in {"this month"}:
+        return f"{base.year:04d}-{base.month:02d}"
+    if base and lowered in {"this year"}:
+        return f"{base.year:04d}"
+    if base and lowered == "last month":
+        year, month = (base.year, base.month - 1) if base.month > 1 else (base.year - 1, 12)
+        return f"{year:04d}-{month:02d}"
+    if base and lowered == "last year":
+        return f"{base.year - 1:04d}"
+    if lowered in {"last fall", "last spring", "last summer", "last winter", "this week"}:
+        return None
+    if re.fullmatch(r"(?:19|20)\d\d", text):
+        return text
+    weekday = WEEKDAY_NAMES.get(lowered.removeprefix("last ").removeprefix("this past "))
+    if weekday is not None:
+        if not base:
+            return None
+        back = (base.weekday() - weekday) % 7 or (7 if lowered.startswith("last") else 0)
+        return date.fromordinal(base.toordinal() - back).isoformat()
+    settings = dict(SETTINGS_BASE)
+    if base:
+        settings["RELATIVE_BASE"] = base
+    try:
+        data = DateDataParser(languages=["en"], settings=settings).get_date_data(text)
+    except Exception:  # noqa: BLE001 - a bad phrase is just no date
+        return None
+    if data is None or data.date_obj is None:
+        return None
+    parsed = data.date_obj
+    if base and parsed.date() > base.date() and not re.search(r"\d{4}", text):
+        parsed = parsed.replace(year=parsed.year - 1)  # "in March" written in May means this year's
+    if data.period == "year":
+        return f"{parsed.year:04d}"
+    if data.period == "month":
+        return f"{parsed.year:04d}-{parsed.month:02d}"
+    return parsed.date().isoformat()
+
+
+def _base(published: str | None) -> datetime | None:
+    if not published:
+        return None
+    try:
+        day = date.fromisoformat(published[:10])
+    except ValueError:
+        return None
+    return datetime(day.year, day.month, day.day, 12, 0)
+
+
+__all__ = ["dateparser", "find_date_phrases", "parse_phrase"]

@@ -1,0 +1,88 @@
+"""Status tables and scorecards: one claim per row, read through the header row."""
+
+# ruff: noqa: E501 - pattern tables read better one wording a line
+
+import re
+
+from pipelines.extraction.networks import find_networks
+from pipelines.extraction.seasons import find_seasons
+
+STATUS_CELL = [
+    ("pending", re.compile(r"\b(?:pending|awaiting|undecided|on the bubble|no decision|not confirmed|tbd|unknown)\b", re.I)),
+    ("ending", re.compile(r"\b(?:final season|ended|ending|concluded|series finale|wrapped)\b", re.I)),
+    ("cancelled", re.compile(r"\b(?:cancell?ed|canceled|axed|scrapped|dropped|not renewed)\b", re.I)),
+    ("renewed", re.compile(r"\b(?:renewed|picked up|ordered|revived|rescued|saved|greenlit)\b", re.I)),
+]  # fmt: skip
+BY_COLUMN = [
+    ("cancelled", re.compile(r"\b(?:cancell?ed|canceled|axed|dropped)\s+by\b", re.I)),
+    ("renewed", re.compile(r"\b(?:renewed|rescued|saved|picked up|revived)\s+by\b", re.I)),
+]
+
+
+def cell_status(text: str) -> str | None:
+    for status, pattern in STATUS_CELL:
+        if pattern.search(text):
+            return status
+    return None
+
+
+def table_rows(rows: list[list[str]]) -> list[dict]:
+    """Raw row claims {show, status, seasons, season_kind, network, cell} from a claim table.
+
+    Only tables whose header names a show column and a status column (or "cancelled by" /
+    "rescued by" columns) count; key/value fact boxes are skipped.
+    """
+    if len(rows) < 2:
+        return []
+    header = [h.lower() for h in rows[0]]
+    show_col = next((i for i, h in enumerate(header) if re.search(r"\b(?:show|series|title|programme|program)\b", h)), None)  # fmt: skip
+    if show_col is None:
+        return []
+    status_col = next((i for i, h in enumerate(header) if re.search(r"\bstatus\b|\bverdict\b|\bdecision\b|\bfate\b", h)), None)  # fmt: skip
+    network_col = next((i for i, h in enumerate(header) if re.search(r"\b(?:network|channel|platform|streamer|service)\b", h)), None)  # fmt: skip
+    season_col = next((i for i, h in enumerate(header) if re.search(r"season", h) and not re.search(r"aired|count|number|how many", h)), None)  # fmt: skip
+    aired_col = next((i for i, h in enumerate(header) if re.search(r"seasons?\s+(?:aired|made|run)|^seasons$", h)), None)  # fmt: skip
+    by_cols = [(i, status) for i, h in enumerate(header) for status, p in BY_COLUMN if p.search(h)]
+    if status_col is None and not by_cols:
+        return []
+    found = []
+    for row in rows[1:]:
+        if len(row) != len(header) or show_col >= len(row):
+            continue
+        show = row[show_col]
+        season_text = row[season_col] if season_col is not None else ""
+        aired = row[aired_col] if aired_col is not None else ""
+        if status_col is not None:
+            cell = row[status_col]
+            status = cell_status(cell)
+            if status:
+                network = row[network_col] if network_col is not None else None
+                networks = find_networks(cell) or find_networks(network or "")
+                found.append(_row(show, status, season_text or cell, aired, networks, cell))
+        for column, status in by_cols:
+            networks = find_networks(row[column])
+            if networks:
+                found.append(_row(show, status, season_text, aired, networks, " | ".join(row)))
+    return found
+
+
+def _row(show: str, status: str, season_text: str, aired: str, networks: list, cell: str) -> dict:
+    seasons: list[int] = []
+    mentions = find_seasons(season_text)
+    if not mentions and re.fullmatch(r"\s*\d{1,2}\s*", season_text):
+        seasons = [int(season_text)]
+    elif mentions:
+        mention = mentions[0]
+        seasons = list(mention.values)
+        if mention.kind in {"after", "count"} and status == "cancelled":
+            seasons = [seasons[-1] + 1]
+    elif re.fullmatch(r"\s*\d{1,2}\s*", aired):
+        count = int(aired)
+        seasons = [count if status == "ending" else count + 1]
+    return {
+        "show": show,
+        "status": status,
+        "seasons": seasons or [None],
+        "network": networks[0][2] if networks else None,
+        "evidence": cell,
+    }

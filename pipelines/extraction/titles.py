@@ -1,0 +1,223 @@
+"""Show titles: which strings on a page are titles, and what "the series" or "it" refers to.
+
+No list of shows: titles come from the page itself (emphasis, quotes, the headline, list
+headings, table cells), and a capitalised run next to a status verb as a last resort.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from pipelines.extraction.networks import NETWORK_RE, is_network
+
+CONNECTORS = {"of", "the", "in", "at", "a", "an", "and", "&", "on", "to", "with", "from", "de",
+              "la", "du", "von", "van", "or", "for"}  # fmt: skip
+# Capitalised words that end a title run in title-case headlines.
+STOP_WORDS = {
+    "season", "seasons", "series", "renewed", "renews", "renew", "renewal", "cancelled",
+    "canceled", "cancels", "cancel", "cancellation", "axed", "axes", "is", "isn't", "has",
+    "hasn't", "have", "will", "won't", "was", "were", "to", "gets", "get", "got", "ends",
+    "ending", "end", "ended", "final", "finale", "review", "recap", "release", "date", "cast",
+    "plot", "trailer", "saved", "revived", "picks", "picked", "orders", "ordered", "returns",
+    "return", "returning", "coming", "back", "after", "for", "at", "by", "on", "not", "no",
+    "officially", "finds", "lands", "moves", "bows", "signs", "scores", "confirmed", "confirms",
+    "rescues", "rescued", "spin-off", "spinoff", "movie", "film", "news", "update", "s", "be",
+    "could", "should", "would", "may", "might", "can", "does", "did", "why", "how", "what",
+    "when", "where", "who", "which", "vs", "and", "episode", "episodes", "part", "volume",
+}  # fmt: skip
+STOP_START = {
+    "there", "here", "what", "why", "how", "when", "where", "who", "which", "this", "that",
+    "these", "those", "it", "its", "every", "all", "inside", "beyond", "goodbye", "yes", "no",
+    "so", "not", "exclusive", "breaking", "watch", "report", "sources", "first", "new", "best",
+    "our", "your", "my", "more", "other", "frequently", "faq", "trending", "related",
+    "a", "an", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+}  # fmt: skip
+QUESTION_START = re.compile(
+    r"^(?:is|will|could|has|have|does|did|why|how|when|where|what|who|should|can|would|so|"
+    r"no|not|yes|update|exclusive|breaking|report|confirmed|official|watch)\b[,:!]?\s+",
+    re.IGNORECASE,
+)
+HEADING_WORDS = re.compile(
+    r"\b(?:questions?|cast|about|plot|release|date|trailer|review|recap|summary|glance|bubble|"
+    r"update|news|final thoughts|verdict|conclusion|background|episodes?|faq|status|"
+    r"renewed|cancell?ed|canceled|ending|ended|explained|details?|info|how|why|what|where|"
+    r"when|who|here|more|stories|watch|comments?|spoilers?|spin-?offs?|play|series|show)\b",
+    re.IGNORECASE,
+)
+TOKEN = r"(?:[A-Z0-9][\w'.&+/!-]*[\w+!]|[A-Z0-9])(?::)?"
+CAPSEQ = re.compile(rf"{TOKEN}(?:\s+(?:(?:{'|'.join(CONNECTORS)})\s+)*{TOKEN})*")
+QUOTED = re.compile(r"""(?<![\w'])(['"])([A-Z0-9][^'"]{0,70}?[\w!?.)+])\1(?![\w])""")
+GENRE = (
+    r"(?:series|show|drama|comedy|sitcom|thriller|programme|program|procedural|mystery|saga|"
+    r"epic|rom-com|romcom|dramedy|space opera|satire|adaptation|serial|soap|western|opera|"
+    r"period piece|musical drama|horror series|docuseries|anthology series|miniseries|"
+    r"crime drama|whodunit|caper|romance)"
+)
+ANAPHOR = re.compile(
+    rf"\b(?:(?:the|this|that)\s+(?:[\w'+&-]+\s+){{0,4}}?{GENRE}"
+    rf"|(?:[A-Z][\w.+'&-]*\s+){{1,3}}?[A-Z][\w.+&-]*'s\s+(?:[\w'+&-]+\s+){{0,4}}?{GENRE})\b"
+    r"|\bit\b",
+    re.IGNORECASE,
+)
+OTHER_PRODUCTION = re.compile(
+    r"\b(?:films?|movies?|feature|specials?|stage play|play|musical|spin-?offs?|spinoffs?|"
+    r"prequels?|sequels?|reboots?|animated|podcasts?|documentar(?:y|ies)|trilogy|video games?|"
+    r"universe|franchise|companion series|offshoots?)\b",
+    re.IGNORECASE,
+)
+BAD_TITLE = re.compile(
+    r"^(?:update|correction|editor'?s note|note|grade|warning|spoilers?|must-read|also read|"
+    r"read more|related|advertisement|exclusive|breaking|watch|vault|hq)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class Mention:
+    start: int
+    end: int
+    title: str
+    anaphor: bool = False
+
+
+@dataclass
+class TitleBook:
+    """The titles known on one article, and its subject (what "the series" means)."""
+
+    known: set[str] = field(default_factory=set)
+    subject: str | None = None
+    _pattern: re.Pattern[str] | None = None
+
+    def add(self, title: str | None) -> str | None:
+        title = tidy(title or "")
+        if title and plausible(title):
+            self.known.add(title)
+            self._pattern = None
+            return title
+        return None
+
+    def pattern(self) -> re.Pattern[str] | None:
+        if self._pattern is None and self.known:
+            alternatives = "|".join(re.escape(t) for t in sorted(self.known, key=len, reverse=True))
+            self._pattern = re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-]|\+)")
+        return self._pattern
+
+    def canonical(self, title: str) -> str:
+        """An acronym ("ODAAT") stands for the known title with those initials."""
+        if re.fullmatch(r"[A-Z]{3,}", title):
+            for known in self.known:
+                words = re.findall(r"[\w']+", known)
+                if len(words) == len(title) and "".join(w[0] for w in words).upper() == title:
+                    return known
+        return title
+
+
+def tidy(title: str) -> str:
+    title = title.strip(" \t\"'.,:;!?-\u2013\u2014()")
+    title = re.sub(r"^(?:the\s+)?(?:" + NETWORK_RE.pattern + r")'s\s+", "", title)
+    return re.sub(r"\s+", " ", title)
+
+
+def plausible(title: str) -> bool:
+    words = title.split()
+    if not words or len(words) > 9 or len(title) > 70:
+        return False
+    if not re.match(r"[A-Z0-9]", title) or BAD_TITLE.match(title) or is_network(title):
+        return False
+    if re.fullmatch(r"(?:19|20)\d\d|\d{1,2}|[\d\s,.-]+", title):
+        return False
+    if len(words) > 1 and sum(w[0].islower() for w in words if w.lower() not in CONNECTORS) > 1:
+        return False  # a phrase, not a title
+    return title.lower() not in STOP_START and title.lower() not in STOP_WORDS
+
+
+def capitalised_run(text: str, *, at_start: bool = True) -> str | None:
+    """The title-like run of capitalised words that opens `text` (stops at status words)."""
+    text = text.lstrip(" ,:")
+    match = CAPSEQ.match(text) if at_start else None
+    if not match:
+        return None
+    words = []
+    for word in match.group().split():
+        bare = word.rstrip(":").lower()
+        if bare in STOP_WORDS and (words or bare not in CONNECTORS):
+            break
+        if re.fullmatch(r"s\d+", bare):
+            break
+        words.append(word)
+        if word.endswith(":") and len(words) > 1:
+            words[-1] = word.rstrip(":")
+            break
+    while words and words[-1].lower() in CONNECTORS:
+        words.pop()
+    run = tidy(" ".join(words))
+    return run if run and plausible(run) and not is_network(run) else None
+
+
+def headline_titles(headline: str, body: str) -> list[str]:
+    """Titles named in a headline: quoted ones, then runs the body confirms (case-sensitive)."""
+    found = [tidy(m.group(2)) for m in QUOTED.finditer(headline)]
+    segments = re.split(r"\s*(?:[:;!?|\u2013\u2014]|\s-\s|,)\s*", headline)
+    for segment in [headline, *segments]:
+        segment = QUESTION_START.sub("", segment.strip())
+        segment = QUESTION_START.sub("", segment)
+        segment = re.sub(r"^(?:" + NETWORK_RE.pattern + r")\s+", "", segment)
+        run = capitalised_run(segment)
+        while run and not re.search(rf"(?<![\w-]){re.escape(run)}(?![\w-])", body):
+            shorter = run.rsplit(" ", 1)[0] if " " in run else ""
+            run = tidy(shorter) if shorter and plausible(tidy(shorter)) else None
+        if run and run.split()[0].lower() not in STOP_START and not any(run in f for f in found):
+            found.append(run)
+    return [t for t in dict.fromkeys(found) if t and plausible(t)]
+
+
+def heading_title(heading: str, book: TitleBook) -> str | None:
+    """The show a list heading introduces ("3. Designated Survivor", "1. X (Syfy -> Amazon)")."""
+    text = re.sub(r"^\s*(?:#?\d+[.):]|No\.\s*\d+[.:]?)\s*", "", heading)
+    text = re.sub(r"\s*\([^)]*\)\s*$", "", text).strip()
+    pattern = book.pattern()
+    if pattern:
+        inside = pattern.search(text)
+        if inside:
+            return inside.group()
+    if text.endswith("?"):
+        return None
+    for part in [text, *reversed(text.split(":"))]:
+        part = tidy(part)
+        if _bare_title(part):
+            return part
+    return None
+
+
+def _bare_title(text: str) -> bool:
+    """A short Title Case heading that is not a section label ("Cast", "At a glance")."""
+    words = text.split()
+    return (
+        bool(words)
+        and len(words) <= 6
+        and plausible(text)
+        and not HEADING_WORDS.search(text)
+        and words[0].lower() not in STOP_START
+        and all(w[0].isupper() or w[0].isdigit() or w.lower() in CONNECTORS for w in words)
+    )
+
+
+def find_mentions(text: str, book: TitleBook) -> list[Mention]:
+    """Known titles, quoted titles and anaphors ("the series", "Harmon's comedy", "it")."""
+    found: list[Mention] = []
+
+    def free(start: int, end: int) -> bool:
+        return all(end <= m.start or start >= m.end for m in found)
+
+    pattern = book.pattern()
+    if pattern:
+        for match in pattern.finditer(text):
+            found.append(Mention(match.start(), match.end(), book.canonical(match.group())))
+    for match in QUOTED.finditer(text):
+        title = tidy(match.group(2))
+        if plausible(title) and free(match.start(), match.end()):
+            found.append(Mention(match.start(2), match.end(2), title))
+    for match in ANAPHOR.finditer(text):
+        if free(match.start(), match.end()) and not OTHER_PRODUCTION.search(match.group()):
+            found.append(Mention(match.start(), match.end(), "", anaphor=True))
+    found.sort(key=lambda m: m.start)
+    return found

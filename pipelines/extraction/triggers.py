@@ -1,0 +1,136 @@
+"""Status wordings: where a sentence says renewed, cancelled, ending or pending.
+
+Each trigger knows on which side the show is named: `obj` ("Fox axed X"), `subj`
+("X will end with"), or `any` ("a fourth-season order"); a passive `obj` verb becomes `subj`.
+Patterns run on text whose contractions were expanded ("won't" -> "will not").
+"""
+
+# ruff: noqa: E501 - pattern tables read better one wording a line
+
+import re
+from dataclasses import dataclass
+
+from pipelines.extraction.networks import NETWORK_RE
+
+_CANCEL = r"(?:cancell?(?:ed|ing|s)?|cancel|canceled|canceling|axed|axes|axe|axing|scrapped)"
+_RENEW = r"(?:renew(?:ed|s|ing)?|picked up|confirmed)"
+
+
+@dataclass
+class Trigger:
+    start: int
+    end: int
+    status: str
+    role: str  # obj | subj | any
+    needs_season: bool = False
+    negated: bool = False
+
+
+@dataclass
+class Lexeme:
+    pattern: re.Pattern[str]
+    status: str
+    role: str
+    needs_season: bool = False
+    negation_inside: bool = False  # the wording itself is negative ("will not return")
+
+
+def _lex(regex: str, status: str, role: str, **flags: bool) -> Lexeme:
+    return Lexeme(re.compile(regex, re.IGNORECASE), status, role, **flags)
+
+
+# Order matters: earlier wordings claim their words first.
+LEXICON: list[Lexeme] = [
+    # pending: explicit "no decision yet"
+    _lex(rf"\bnot\s+(?:yet\s+)?(?:been\s+)?(?:officially\s+)?(?:{_RENEW}|{_CANCEL})\s+(?:or|nor)\s+(?:{_RENEW}|{_CANCEL})(?:\s+yet)?", "pending", "any", negation_inside=True),
+    _lex(rf"\bneither\s+(?:been\s+)?(?:officially\s+)?(?:{_RENEW}|{_CANCEL})\s+nor\s+(?:{_RENEW}|{_CANCEL})", "pending", "any", negation_inside=True),
+    _lex(r"\bno\s+(?:official\s+|final\s+|formal\s+)?decision\s+(?:has\s+(?:yet\s+)?been\s+(?:made|reached|announced)|(?:yet\s+)?(?:on|about|regarding)\b|yet\b)", "pending", "any", negation_inside=True),
+    _lex(r"\bmade\s+no\s+(?:official\s+|final\s+|formal\s+)?decision", "pending", "any", negation_inside=True),
+    _lex(r"\bnot\s+(?:yet\s+)?(?:made|announced|reached|taken|given)\s+(?:a|any|its|their)\s+(?:final\s+|official\s+|formal\s+)?(?:decision|verdict)", "pending", "any", negation_inside=True),
+    _lex(r"\bawait(?:s|ing)\s+(?:word|a\s+decision|news|(?:its|their)\s+fate|a\s+verdict|a\s+renewal\s+decision)", "pending", "any"),
+    _lex(r"\bstill\s+waiting\s+(?:on|for)\s+(?:word|a\s+decision|news)", "pending", "any"),
+    _lex(r"\bon\s+the\s+bubble\b", "pending", "any"),
+    _lex(r"\b(?:fate|future)\s+(?:is\s+|remains\s+)(?:still\s+)?(?:up\s+in\s+the\s+air|undecided|uncertain|unknown|unclear|in\s+limbo)", "pending", "any"),
+    _lex(r"\bnot\s+(?:yet\s+been|been\s+(?:officially\s+)?(?=renewed\s+yet))\s*(?:officially\s+)?renewed", "pending", "any", negation_inside=True),
+    # cancelled wordings that carry their own negation
+    _lex(r"\b(?:will|would|is|are|was|were|to)\s+not\s+(?:be\s+)?(?:return(?:ing)?|coming\s+back|back)\b", "cancelled", "subj", negation_inside=True),
+    _lex(r"\bnot\s+(?:be\s+)?(?:bringing|brought|bring)\s+back\b", "cancelled", "obj", negation_inside=True),
+    _lex(r"\bthere\s+will\s+be\s+no\s+(?=(?:[\w:'-]+\s+){0,4}(?:season|series)\b)", "cancelled", "any", negation_inside=True),
+    _lex(r"\bno\s+longer\s+(?:air|stream|produce|make|continue|move\s+forward\s+with)\b", "cancelled", "any", negation_inside=True),
+    _lex(r"\b(?:decided|decision|chose|opted|elected)\s+not\s+to\s+(?:continue|renew|move\s+forward\s+with|order\s+more\s+of|bring\s+back)\b", "cancelled", "obj", negation_inside=True),
+    _lex(r"\b(?:will|would)\s+not\s+air\b", "cancelled", "subj", negation_inside=True),
+    _lex(r"\bpull(?:s|ed|ing)?\s+the\s+plug\s+on\b", "cancelled", "obj"),
+    _lex(r"\bwalk(?:s|ed|ing)?\s+away\s+from\b", "cancelled", "obj"),
+    _lex(r"\brevers(?:ed|es|ing)\s+(?:course|its\s+decision|the\s+decision|itself)\s+on\b", "cancelled", "obj"),
+    _lex(r"\brenewal\s+(?:was\s+|has\s+been\s+|had\s+been\s+|is\s+)?(?:reversed|revoked|rescinded|cancell?ed|pulled)\b", "cancelled", "any"),
+    _lex(r"\b(?:revok|rescind)(?:ed|es|ing)\s+(?:the|its|a)\s+renewal\b", "cancelled", "any"),
+    _lex(r"\bpass(?:ed|es)\s+on\b", "cancelled", "obj"),
+    _lex(rf"\b{_CANCEL}\b", "cancelled", "obj"),
+    _lex(r"\bdrop(?:s|ped|ping)\b", "cancelled", "obj"),
+    # ending
+    _lex(r"\b(?:[\w-]+)\s+and\s+(?:final|last)\s+(?:season|series|instal?ment|chapter|run|outing|cycle)\b", "ending", "any"),
+    _lex(r"\b(?:will|to|would|set\s+to|going\s+to|is\s+to|plans?\s+to|poised\s+to)\s+(?:end|conclude|wrap(?:\s+up)?|finish|close\s+out|bow\s+out|sign\s+off)\s+(?:(?:its|the|their)\s+(?:run|story|series)\s+)?(?:with|after)\b", "ending", "subj"),
+    _lex(r"\b(?:ended|ends|concluded|concludes|wrapped(?:\s+up)?|wraps(?:\s+up)?|closed\s+out|signed\s+off|signs\s+off|bowed\s+out|bows\s+out)\s+(?:its\s+run\s+)?after\b(?=\s+(?:just\s+|only\s+)?\w+\s+(?:seasons|series)\b)", "ending", "subj"),
+    _lex(r"\b(?:ended|ends|concluded|concludes|wrapped\s+up)\s+its\s+run\b", "ending", "subj"),
+    _lex(r"\b(?:will|would)\s+be\s+(?:the|its|the\s+show's|the\s+series')\s+(?:final|last)\b(?!\s+(?:time|episode))", "ending", "subj"),
+    _lex(r"\b(?:final|last)\s+(?:season|series)\b", "ending", "any"),
+    # renewed
+    _lex(r"\b(?:season|series)\s+\w+\s+is\s+(?:happening|confirmed|a\s+go|officially\s+happening)\b", "renewed", "any"),
+    _lex(r"\b(?:is|are|was)\s+(?:officially\s+)?(?:coming\s+back|returning|set\s+to\s+return)\s+for\b", "renewed", "subj", needs_season=True),
+    _lex(r"\b(?:will|to|set\s+to)\s+return\s+for\b", "renewed", "subj", needs_season=True),
+    _lex(r"\b(?:gets?|got|earns?|earned|lands?|landed|scores?|scored|nabs?|nabbed|secures?|secured|receives?|received)\s+(?:an?\s+)?(?=(?:[\w-]+\s+){0,2}(?:season|series)\b)", "renewed", "subj", needs_season=True),
+    _lex(rf"\bmov(?:es|ed|ing|e)\s+(?:over\s+)?to\s+(?={NETWORK_RE.pattern})", "renewed", "subj", needs_season=True),
+    _lex(r"\bfinds?\s+(?:a\s+)?new\s+home\s+(?:at|on|with)\b", "renewed", "subj"),
+    _lex(r"\b\w+[\s-]season\s+(?:renewal|order|pickup|pick-up|extension)\b", "renewed", "any"),
+    _lex(r"\b(?:renewal|revival|pickup|pick-up|rescue)\s+of\b", "renewed", "obj", needs_season=True),
+    _lex(r"\brenew(?:s|ed|ing)?\b", "renewed", "obj"),
+    _lex(r"\bpick(?:s|ed|ing)?\s+up\b", "renewed", "obj"),
+    _lex(r"\border(?:s|ed)\b", "renewed", "obj"),
+    _lex(r"\b(?:greenlit|green-lit|greenlights?|green-lights?|greenlighted|green-lighted)\b", "renewed", "obj"),
+    _lex(r"\breviv(?:e|es|ed|ing)\b", "renewed", "obj"),
+    _lex(r"\brescu(?:e|es|ed|ing)\b", "renewed", "obj"),
+    _lex(r"\bsav(?:e|es|ed)\b(?!\s+(?:for|the\s+day|money|time))", "renewed", "obj"),
+    _lex(r"\b(?:bring(?:s|ing)?|brought)\s+back\b", "renewed", "obj"),
+]  # fmt: skip
+
+PASSIVE_BEFORE = re.compile(
+    r"\b(?:is|was|were|are|been|be|being|gets|got|get|getting|has\s+been|had\s+been)\s+"
+    r"(?:(?:officially|also|already|now|just|finally|quietly|reportedly|formally)\s+)?$",
+    re.IGNORECASE,
+)
+NEGATION_BEFORE = re.compile(
+    r"\b(?:not|never|no\s+longer|nothing|nobody|none|neither|nor|without)\b(?:\s+[\w'-]+){0,3}\s*$",
+    re.IGNORECASE,
+)
+CONTRACTIONS = [
+    (re.compile(r"\bwon't\b", re.I), "will not"),
+    (re.compile(r"\bcan't\b", re.I), "cannot"),
+    (re.compile(r"\bain't\b", re.I), "is not"),
+    (re.compile(r"(?<=\w)n't\b", re.I), " not"),
+    (re.compile(r"\b(pick(?:s|ed|ing)?|brought|bring(?:s|ing)?)\s+(it|them|the\s+[\w-]+(?:\s+[\w-]+)?)\s+(up|back)\b", re.I), r"\1 \3 \2"),
+]  # fmt: skip
+
+
+def normalise(sentence: str) -> str:
+    for pattern, replacement in CONTRACTIONS:
+        sentence = pattern.sub(replacement, sentence)
+    return sentence
+
+
+def find_triggers(sentence: str) -> list[Trigger]:
+    """Non-overlapping status wordings in a (normalised) sentence, in text order."""
+    found: list[Trigger] = []
+    for lexeme in LEXICON:
+        for match in lexeme.pattern.finditer(sentence):
+            start, end = match.start(), match.end()
+            if any(start < t.end and t.start < end for t in found):
+                continue
+            role = lexeme.role
+            before = sentence[:start]
+            after = sentence[end:]
+            if role == "obj" and (PASSIVE_BEFORE.search(before) or re.match(r"\s+by\b", after)):
+                role = "subj"
+            negated = not lexeme.negation_inside and bool(NEGATION_BEFORE.search(before[-40:]))
+            found.append(Trigger(start, end, lexeme.status, role, lexeme.needs_season, negated))
+    found.sort(key=lambda t: t.start)
+    return found
