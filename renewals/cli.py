@@ -11,7 +11,27 @@ from renewals.ledger_cli import LEDGER_COMMANDS
 from renewals.sources_cli import sources
 
 
-@click.group()
+class OneLineErrorGroup(click.Group):
+    """A click group whose usage errors are one line on stderr, as scripts and cron expect."""
+
+    def main(self, *args, **kwargs):  # type: ignore[override]
+        try:
+            result = super().main(*args, standalone_mode=False, **kwargs)
+            if isinstance(result, int):  # click's ctx.exit(code) when not standalone
+                sys.exit(result)
+            return result
+        except click.UsageError as error:
+            click.echo(f"Error: {error.format_message()}", err=True)
+            sys.exit(error.exit_code)
+        except click.ClickException as error:
+            error.show()
+            sys.exit(error.exit_code)
+        except click.Abort:
+            click.echo("Aborted.", err=True)
+            sys.exit(1)
+
+
+@click.group(cls=OneLineErrorGroup)
 @click.version_option(package_name="renewals")
 def cli() -> None:
     """Watch entertainment news for TV renewals and cancellations."""
