@@ -36,7 +36,7 @@ def crawl_settings(
 
 def run_crawl(settings: Settings, sources: list[Source]) -> dict[str, Any]:
     """Crawl every source once and return Scrapy's final stats (with `finish_reason`)."""
-    process = CrawlerProcess(settings, install_root_handler=True)
+    process = CrawlerProcess(settings)
     crawler = process.create_crawler(NewsSpider)
     process.crawl(crawler, sources=sources)
     process.start()

@@ -13,6 +13,7 @@ from typing import Any
 import scrapy
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from crawler.feeds import parse_listing
@@ -106,7 +107,8 @@ class NewsSpider(scrapy.Spider):
     def on_error(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
         source = request.meta.get("source", "?")
-        if failure.check(IgnoreRequest):  # robots.txt or a refused address: a decision
+        if failure.check(IgnoreRequest) and not failure.check(HttpError):
+            # robots.txt or a refused address: a decision, not a failure
             self.crawler.stats.inc_value(f"renewals/source/{source}/blocked")
             self.logger.warning(
                 "source %s: skipped %s: %s", source, request.url, failure.getErrorMessage()
