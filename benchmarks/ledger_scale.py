@@ -151,17 +151,23 @@ def main() -> None:
     parser.add_argument("--shows", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--reuse", action="store_true", help="Time an existing --db without rebuilding it."
+    )
     args = parser.parse_args()
     db_path = args.db or Path(tempfile.mkdtemp(prefix="ledger-scale-")) / "scale.db"
-    if db_path.exists():
-        sys.exit(f"{db_path} exists: give a new path")
-
-    started = time.perf_counter()
-    build(db_path, args.articles, args.claims_per_article, args.shows, args.seed)
-    built = time.perf_counter()
+    if db_path.exists() and not args.reuse:
+        sys.exit(f"{db_path} exists: give a new path, or --reuse it")
+    if not args.reuse:
+        started = time.perf_counter()
+        build(db_path, args.articles, args.claims_per_article, args.shows, args.seed)
+        built = time.perf_counter()
+        db = open_db(db_path)
+        changes = rebuild(db, start_run(db, [], kind="reprocess"))
+        replayed = time.perf_counter()
+        print(f"build (bulk insert, FTS triggers): {built - started:.1f} s")
+        print(f"rebuild (replay every show, {changes:,} changes): {replayed - built:.1f} s")
     db = open_db(db_path)
-    changes = rebuild(db, start_run(db, [], kind="reprocess"))
-    replayed = time.perf_counter()
     counts = {t: db[t].count for t in ("articles", "claims", "shows", "snapshots", "changes")}
     since = db.execute(
         "select detected_at from changes order by detected_at desc limit 1 offset 100"
@@ -172,8 +178,6 @@ def main() -> None:
     recent = db.execute("select count(*) from changes where detected_at >= ?", [since]).fetchone()
     print(f"database: {db_path} ({db_path.stat().st_size / 1e6:.1f} MB)")
     print("rows: " + ", ".join(f"{t} {n:,}" for t, n in counts.items()))
-    print(f"build (bulk insert, FTS triggers): {built - started:.1f} s")
-    print(f"rebuild (replay every show, {changes:,} changes): {replayed - built:.1f} s")
 
     d = str(db_path)
     timings = {

@@ -12,6 +12,7 @@ from pathlib import Path
 import sqlite_utils
 
 BUSY_TIMEOUT_SECONDS = 30.0  # a crawl and an analyst's export may overlap: wait, don't fail
+CACHE_KIB = 32_000  # SQLite's default 2 MB cache makes listing every show re-read pages
 
 
 class DatabaseError(Exception):
@@ -173,16 +174,14 @@ def _create_v1(db: sqlite_utils.Database) -> None:
         for columns in columns_list:
             db[table].create_index(columns, if_not_exists=True)
     db["articles"].enable_fts(["title", "text"], create_triggers=True)
-    _create_views(db)
 
 
 def _create_views(db: sqlite_utils.Database) -> None:
+    """The analysts' views, always in their latest form (they hold no data)."""
     views = {
         "current_status": """
-            select shows.title as show, shows.status, shows.season, shows.network, shows.since,
-                   shows.url, snapshots.source, snapshots.taken_at as detected_at, shows.key
-            from shows left join snapshots on snapshots.id = shows.snapshot_id
-            where shows.status is not null""",
+            select title as show, status, season, network, since, url, source, detected_at, key
+            from shows where status is not null""",
         "status_history": """
             select shows.title as show, snapshots.status, snapshots.season, snapshots.network,
                    snapshots.since, snapshots.taken_at, snapshots.run_id, snapshots.url,
@@ -261,10 +260,23 @@ def _create_v3_alert_outbox(db: sqlite_utils.Database) -> None:
     db["alert_deliveries"].create_index(["status", "next_attempt_at"], if_not_exists=True)
 
 
+def _show_source_v4(db: sqlite_utils.Database) -> None:
+    """The current status's source and detection time on `shows`: listing every show's status
+    is then one table scan in title order, no join (issue 4: under 50 ms for 10,000 shows)."""
+    db["shows"].add_column("source", str)
+    db["shows"].add_column("detected_at", str)
+    db.execute(
+        "update shows set (source, detected_at) = (select source, taken_at from snapshots"
+        " where snapshots.id = shows.snapshot_id) where snapshot_id is not null"
+    )
+    db.execute("create index if not exists idx_shows_title on shows (title collate nocase)")
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _create_v1,
     _create_v2_crawl_state,
     _create_v3_alert_outbox,
+    _show_source_v4,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -281,6 +293,7 @@ def open_db(path: str | Path) -> sqlite_utils.Database:
     try:
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_SECONDS)
         db = sqlite_utils.Database(conn)
+        db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
         version = db.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
             raise DatabaseError(
@@ -292,6 +305,7 @@ def open_db(path: str | Path) -> sqlite_utils.Database:
             with db.atomic():
                 for migrate in MIGRATIONS[version:]:
                     migrate(db)
+                _create_views(db)
                 db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     except sqlite3.Error as error:
         message = str(error).splitlines()[0] if str(error) else type(error).__name__

@@ -227,6 +227,8 @@ def _write_snapshot(
             "network": state.network,
             "since": d.effective,
             "url": d.url,
+            "source": d.source,
+            "detected_at": taken_at,
             "snapshot_id": snapshot_id,
         },
     )
@@ -358,7 +360,7 @@ def rebuild(db: sqlite_utils.Database, run_id: int) -> int:
             db.execute(f"delete from {table}")
         db.execute(
             "update shows set status = null, season = null, network = null, since = null,"
-            " url = null, snapshot_id = null"
+            " url = null, source = null, detected_at = null, snapshot_id = null"
         )
         titles = {row["key"]: row["title"] for row in db.query("select key, title from shows")}
         by_show: dict[str, list[dict]] = {}

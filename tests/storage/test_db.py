@@ -3,9 +3,10 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+import sqlite_utils
 
 from storage import DatabaseError, open_db
-from storage.db import SCHEMA_VERSION
+from storage.db import SCHEMA_VERSION, _create_v1
 
 
 def test_open_creates_schema_views_fts_and_wal(tmp_path: Path) -> None:
@@ -73,13 +74,14 @@ def test_newer_schema_is_refused(tmp_path: Path) -> None:
 
 def test_a_version_1_database_is_migrated_in_place(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
-    open_db(path)
-    conn = sqlite3.connect(path)
-    conn.execute("drop table fetched_urls")
-    conn.execute("drop table feed_validators")
-    conn.execute("PRAGMA user_version = 1")
-    conn.commit()
-    conn.close()
+    old = sqlite_utils.Database(path)
+    _create_v1(old)
+    old["shows"].insert({"key": "x", "title": "X", "status": "renewed", "snapshot_id": 1})
+    old["snapshots"].insert({"id": 1, "show_key": "x", "source": "deadline", "taken_at": "T"})
+    old.execute("PRAGMA user_version = 1")
+    old.close()
     db = open_db(path)
-    assert {"fetched_urls", "feed_validators"} <= set(db.table_names())
+    assert {"fetched_urls", "feed_validators", "alert_deliveries"} <= set(db.table_names())
     assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    (row,) = db.query("select show, source, detected_at from current_status")
+    assert row == {"show": "X", "source": "deadline", "detected_at": "T"}
