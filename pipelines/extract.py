@@ -46,7 +46,7 @@ FALSE_REPORT = re.compile(
 )
 SLOT_BREAK = re.compile(
     r"\b(?:after|following|since|when|while|because|but|as|with|before|although|though|"
-    r"and|which|who|that)\b|[;:]"
+    r"and|which|who|that|for|at|by)\b|[;:]"
 )
 AUX_GAP = re.compile(
     r"^\s*(?:(?:has|have|had|is|was|were|are|will|would|to|been|be|also|officially|now|just|"
@@ -127,7 +127,7 @@ def _article_claims(article: Article, published: str | None) -> list[Claim]:
             claims.extend(_table_claims(block, context))
             continue
         saved = context.focus
-        if block.lead and plausible(tidy(block.lead)):
+        if block.lead and plausible(tidy(block.lead), marked=True):
             context.focus = book.canonical(tidy(block.lead))
         for sentence in split_sentences(block.text):
             claims.extend(_sentence_claims(sentence, context, FIRM))
@@ -139,7 +139,7 @@ def _title_book(article: Article) -> TitleBook:
     """Collect the titles this article names, and decide its subject."""
     book = TitleBook()
     body = "\n".join(b.text for b in article.blocks)
-    from_headline = [t for t in headline_titles(article.headline, body) if book.add(t)]
+    from_headline = [t for t in headline_titles(article.headline, body) if book.add(t, False)]
     emphasis: Counter[str] = Counter()
     for block in article.blocks:
         for text in block.emphasis:
@@ -177,7 +177,7 @@ def _table_claims(block: Block, context: _Context) -> list[Claim]:
     claims = []
     for row in table_rows(block.rows):
         show = tidy(row["show"])
-        if not plausible(show) or OTHER_PRODUCTION.search(show):
+        if not plausible(show, marked=True) or OTHER_PRODUCTION.search(show):
             continue
         for season in row["seasons"]:
             claims.append(
@@ -218,7 +218,7 @@ def _sentence_claims(
         if not show:
             continue
         seasons = _seasons(text, trigger, left, right)
-        if trigger.needs_season and seasons == [None]:
+        if (trigger.needs_season or mention.guessed) and seasons == [None]:
             continue
         score = confidence
         before = text[_clause_start(text, trigger.start) : trigger.start]
@@ -258,32 +258,30 @@ def _show_mention(
                     if re.fullmatch(r"\s*,\s*", text[first.end : second.start]):
                         return second
                 return first
-        run = capitalised_run(
-            re.sub(r"^\s*(?:officially|also|quietly)\s+", "", text[trigger.end : right])
-        )
+        slot = re.sub(r"^\s*(?:officially|also|quietly)\s+", "", text[trigger.end : right])
+        run = capitalised_run(slot)
         if run:
             start = text.index(run, trigger.end)
-            return Mention(start, start + len(run), run)
+            return Mention(start, start + len(run), run, guessed=True)
         if before and (headline or AUX_GAP.match(text[before[-1].end : trigger.start])):
             return before[-1]
         return None
     if trigger.role == "subj":
-        return _subject_before(text, trigger, before, left)
-    nearest = _subject_before(text, trigger, before, 0) if before else None
+        return _subject_before(text, trigger, before)
+    nearest = _subject_before(text, trigger, before) if before else None
     return nearest or (after[0] if after else Mention(trigger.start, trigger.start, "", True))
 
 
-def _subject_before(
-    text: str, trigger: Trigger, before: list[Mention], left: int
-) -> Mention | None:
+def _subject_before(text: str, trigger: Trigger, before: list[Mention]) -> Mention | None:
+    """The show named before a passive or intransitive wording, skipping appositives."""
     if not before:
         head = text[: trigger.start]
         match = re.search(r"([A-Z0-9][^,;]*?)\s*$", head)
-        if match and AUX_GAP.match(""):
+        if match:
             run = capitalised_run(match.group(1))
             if run and AUX_GAP.match(head[head.rfind(run) + len(run) :]):
                 start = head.rfind(run)
-                return Mention(start, start + len(run), run)
+                return Mention(start, start + len(run), run, guessed=True)
         return None
     head = text[: trigger.start]
     appositive = re.search(r",[^,]{1,120},\s*(?:\w+\s+){0,3}$", head)
@@ -291,6 +289,11 @@ def _subject_before(
         earlier = [m for m in before if m.end <= appositive.start()]
         if earlier and text[earlier[-1].end : appositive.start()].strip() == "":
             return earlier[-1]
+    for mention in reversed(before):  # "the mystery from the team behind Dark was cancelled"
+        if not re.search(
+            r"\b(?:from|behind|of|by|like|than|with|about|unlike)\s+$", head[: mention.start]
+        ):
+            return mention
     return before[-1]
 
 
@@ -312,7 +315,8 @@ def _seasons(text: str, trigger: Trigger, left: int, right: int) -> list[int | N
         replace(m, start=m.start + trigger.start, end=m.end + trigger.start)
         for m in find_seasons(text[trigger.start : right])
     ]
-    window = max(left, trigger.start - 45)
+    reach = 200 if trigger.status in {"cancelled", "ending"} else 45
+    window = max(left, trigger.start - reach)
     behind = list(reversed(find_seasons(text[window : trigger.start])))
     candidates = ahead + behind
     return _arithmetic(trigger.status, candidates) or [None]

@@ -26,7 +26,7 @@ ORDINALS = {
 
 _CARD = r"(?:\d{1,2}|" + "|".join(CARDINALS) + r")"
 _ORD = r"(?:\d{1,2}(?:st|nd|rd|th)|" + "|".join(sorted(ORDINALS, key=len, reverse=True)) + r")"
-_NOUN = r"(?:seasons?|series|instal?ments?|runs?|chapters?|outings?|cycles?|years?)"
+_NOUN = r"(?:seasons?|series|instal?ments?|runs?|chapters?|outings?|cycles?)"
 _SEASON = r"(?:seasons?|series)"
 _NUM = rf"(?:{_CARD}|{_ORD})"
 
@@ -46,10 +46,10 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("count", re.compile(rf"\b(?P<n>{_CARD})[\s-]season\s+run\b", re.I)),
     # lists: "seasons six, seven and eight", "seasons 22 and 23", "Season 3 and Season 4"
     ("ordinal", re.compile(
-        rf"\b{_SEASON}\s+(?P<list>{_NUM}(?:\s*(?:,|and|&|-|to)\s*(?:{_SEASON}\s+)?{_NUM})+)\b", re.I)),
+        rf"\b{_SEASON}\s+(?P<list>{_NUM}(?:\s*,\s*(?:{_SEASON}\s+)?{_NUM})*,?\s*(?:and|&|-|to|through)\s*(?:{_SEASON}\s+)?{_NUM})\b", re.I)),
     # "fifth and sixth seasons", "a third and a fourth season", "third and final season"
     ("ordinal", re.compile(
-        rf"\b(?P<list>{_ORD}(?:\s*(?:,|and|&)\s*(?:an?\s+)?(?:{_ORD}|final|last))+)[\s-]+{_NOUN}", re.I)),
+        rf"\b(?P<list>{_ORD}(?:\s*,\s*(?:an?\s+)?{_ORD})*,?\s*(?:and|&)\s*(?:an?\s+)?(?:{_ORD}|final|last))[\s-]+{_NOUN}", re.I)),
     ("ordinal", re.compile(rf"\b{_SEASON}\s+(?P<n>{_NUM})\b", re.I)),
     ("ordinal", re.compile(rf"\b(?P<n>{_ORD})[\s-]+{_NOUN}\b", re.I)),
     ("ordinal", re.compile(r"\bS(?P<n>\d{1,2})\b")),
@@ -98,7 +98,7 @@ def _values(match: re.Match[str]) -> list[int]:
     if groups.get("list"):
         words = re.findall(rf"{_NUM}", groups["list"], re.I)
         values = [v for v in (number(w) for w in words) if v]
-        if re.search(r"\d\s*(?:-|to)\s*\d", groups["list"]) and len(values) == 2:
+        if re.search(r"\d\s*(?:-|to|through)\s*\d", groups["list"]) and len(values) == 2:
             values = list(range(values[0], values[1] + 1)) if values[1] - values[0] < 10 else values
         return sorted(set(values))
     word = groups.get("n") or groups.get("m")

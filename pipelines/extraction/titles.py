@@ -22,14 +22,15 @@ STOP_WORDS = {
     "officially", "finds", "lands", "moves", "bows", "signs", "scores", "confirmed", "confirms",
     "rescues", "rescued", "spin-off", "spinoff", "movie", "film", "news", "update", "s", "be",
     "could", "should", "would", "may", "might", "can", "does", "did", "why", "how", "what",
-    "when", "where", "who", "which", "vs", "and", "episode", "episodes", "part", "volume",
+    "when", "where", "who", "which", "vs", "and", "both", "all", "each", "everything",
+    "episode", "episodes", "part", "volume",
 }  # fmt: skip
 STOP_START = {
     "there", "here", "what", "why", "how", "when", "where", "who", "which", "this", "that",
     "these", "those", "it", "its", "every", "all", "inside", "beyond", "goodbye", "yes", "no",
     "so", "not", "exclusive", "breaking", "watch", "report", "sources", "first", "new", "best",
     "our", "your", "my", "more", "other", "frequently", "faq", "trending", "related",
-    "a", "an", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    "both", "each", "everything", "anything",
 }  # fmt: skip
 QUESTION_START = re.compile(
     r"^(?:is|will|could|has|have|does|did|why|how|when|where|what|who|should|can|would|so|"
@@ -45,6 +46,13 @@ HEADING_WORDS = re.compile(
 )
 TOKEN = r"(?:[A-Z0-9][\w'.&+/!-]*[\w+!]|[A-Z0-9])(?::)?"
 CAPSEQ = re.compile(rf"{TOKEN}(?:\s+(?:(?:{'|'.join(CONNECTORS)})\s+)*{TOKEN})*")
+# What may follow a title in a headline clause: "X Season 3", "X Renewed", "X Will End".
+STATUS_NEXT = re.compile(
+    r"\s*(?:seasons?|series|s\d+|renew\w*|cancel\w*|axed|ends?|ending|final\w*|saved|revived|"
+    r"returns?|is|will|won't|has|hasn't|to|gets|got|picked|picks|lands|moves|scores|wraps|"
+    r"bows|signs|rescued|officially|not)\b",
+    re.IGNORECASE,
+)
 QUOTED = re.compile(r"""(?<![\w'])(['"])([A-Z0-9][^'"]{0,70}?[\w!?.)+])\1(?![\w])""")
 GENRE = (
     r"(?:series|show|drama|comedy|sitcom|thriller|programme|program|procedural|mystery|saga|"
@@ -52,16 +60,26 @@ GENRE = (
     r"period piece|musical drama|horror series|docuseries|anthology series|miniseries|"
     r"crime drama|whodunit|caper|romance)"
 )
+_MODIFIER = (
+    r"(?:(?!(?i:the|a|an|and|or|of|to|in|on|at|for|by|with|that|which|who|has|have|had|is|was|"
+    r"were|will|would|renew\w*|cancel\w*|axed|picked|ordered|revived|saved|ended|said)\b)"
+    r"[\w'+&-]+\s+)"
+)
 ANAPHOR = re.compile(
-    rf"\b(?:(?:the|this|that)\s+(?:[\w'+&-]+\s+){{0,4}}?{GENRE}"
-    rf"|(?:[A-Z][\w.+'&-]*\s+){{1,3}}?[A-Z][\w.+&-]*'s\s+(?:[\w'+&-]+\s+){{0,4}}?{GENRE})\b"
-    r"|\bit\b",
+    rf"\b(?:(?i:the|this|that)\s+{_MODIFIER}{{0,4}}?(?i:{GENRE})"
+    rf"|(?:[A-Z][\w.+'&-]*\s+){{0,3}}?[A-Z][\w.+&-]*'s\s+{_MODIFIER}{{0,4}}?(?i:{GENRE}))\b"
+    r"|\b(?i:it)\b"
+)
+# What makes "the series" another production rather than the show.
+NOT_THE_SHOW = re.compile(
+    r"\b(?:films?|movies?|specials?|play|spin-?offs?|spinoffs?|prequels?|sequel|reboot|podcasts?|"
+    r"documentar(?:y|ies)|new series|animated series|companion series|other|another)\b",
     re.IGNORECASE,
 )
 OTHER_PRODUCTION = re.compile(
     r"\b(?:films?|movies?|feature|specials?|stage play|play|musical|spin-?offs?|spinoffs?|"
-    r"prequels?|sequels?|reboots?|animated|podcasts?|documentar(?:y|ies)|trilogy|video games?|"
-    r"universe|franchise|companion series|offshoots?)\b",
+    r"prequels?|sequels?|reboots?|animated series|podcasts?|documentar(?:y|ies)|trilogy|"
+    r"video games?|universe|franchise|companion series|offshoots?)\b",
     re.IGNORECASE,
 )
 BAD_TITLE = re.compile(
@@ -77,6 +95,7 @@ class Mention:
     end: int
     title: str
     anaphor: bool = False
+    guessed: bool = False  # a capitalised run, not a title the page marks or repeats
 
 
 @dataclass
@@ -87,9 +106,9 @@ class TitleBook:
     subject: str | None = None
     _pattern: re.Pattern[str] | None = None
 
-    def add(self, title: str | None) -> str | None:
+    def add(self, title: str | None, marked: bool = True) -> str | None:
         title = tidy(title or "")
-        if title and plausible(title):
+        if title and plausible(title, marked):
             self.known.add(title)
             self._pattern = None
             return title
@@ -117,13 +136,18 @@ def tidy(title: str) -> str:
     return re.sub(r"\s+", " ", title)
 
 
-def plausible(title: str) -> bool:
+def plausible(title: str, marked: bool = False) -> bool:
+    """Could this string be a show title? `marked`: it was quoted, emphasised or a heading."""
     words = title.split()
     if not words or len(words) > 9 or len(title) > 70:
         return False
     if not re.match(r"[A-Z0-9]", title) or BAD_TITLE.match(title) or is_network(title):
         return False
-    if re.fullmatch(r"(?:19|20)\d\d|\d{1,2}|[\d\s,.-]+", title):
+    if re.fullmatch(r"[\d\s,.-]+", title) and not (marked and re.fullmatch(r"\d{2,4}", title)):
+        return False
+    if all(w.lower() in CONNECTORS or w.lower() in STOP_WORDS for w in words):
+        return False
+    if re.search(r"'s$", words[0]) and len(words) == 1:
         return False
     if len(words) > 1 and sum(w[0].islower() for w in words if w.lower() not in CONNECTORS) > 1:
         return False  # a phrase, not a title
@@ -139,7 +163,7 @@ def capitalised_run(text: str, *, at_start: bool = True) -> str | None:
     words = []
     for word in match.group().split():
         bare = word.rstrip(":").lower()
-        if bare in STOP_WORDS and (words or bare not in CONNECTORS):
+        if bare in STOP_WORDS and not (word.islower() and bare in CONNECTORS and words):
             break
         if re.fullmatch(r"s\d+", bare):
             break
@@ -155,19 +179,22 @@ def capitalised_run(text: str, *, at_start: bool = True) -> str | None:
 
 def headline_titles(headline: str, body: str) -> list[str]:
     """Titles named in a headline: quoted ones, then runs the body confirms (case-sensitive)."""
-    found = [tidy(m.group(2)) for m in QUOTED.finditer(headline)]
+    quoted = [tidy(m.group(2)) for m in QUOTED.finditer(headline)]
+    found = [t for t in quoted if plausible(t, marked=True)]
     segments = re.split(r"\s*(?:[:;!?|\u2013\u2014]|\s-\s|,)\s*", headline)
-    for segment in [headline, *segments]:
-        segment = QUESTION_START.sub("", segment.strip())
-        segment = QUESTION_START.sub("", segment)
+    for index, segment in enumerate([headline, *segments]):
+        segment = QUESTION_START.sub("", QUESTION_START.sub("", segment.strip()))
         segment = re.sub(r"^(?:" + NETWORK_RE.pattern + r")\s+", "", segment)
         run = capitalised_run(segment)
         while run and not re.search(rf"(?<![\w-]){re.escape(run)}(?![\w-])", body):
             shorter = run.rsplit(" ", 1)[0] if " " in run else ""
             run = tidy(shorter) if shorter and plausible(tidy(shorter)) else None
-        if run and run.split()[0].lower() not in STOP_START and not any(run in f for f in found):
+        if not run or run.split()[0].lower() in STOP_START or any(run in f for f in found):
+            continue
+        rest = segment[segment.find(run) + len(run) :]
+        if index == 0 or not rest.strip() or STATUS_NEXT.match(rest):
             found.append(run)
-    return [t for t in dict.fromkeys(found) if t and plausible(t)]
+    return list(dict.fromkeys(found))
 
 
 def heading_title(heading: str, book: TitleBook) -> str | None:
@@ -194,7 +221,7 @@ def _bare_title(text: str) -> bool:
     return (
         bool(words)
         and len(words) <= 6
-        and plausible(text)
+        and plausible(text, marked=True)
         and not HEADING_WORDS.search(text)
         and words[0].lower() not in STOP_START
         and all(w[0].isupper() or w[0].isdigit() or w.lower() in CONNECTORS for w in words)
@@ -214,10 +241,10 @@ def find_mentions(text: str, book: TitleBook) -> list[Mention]:
             found.append(Mention(match.start(), match.end(), book.canonical(match.group())))
     for match in QUOTED.finditer(text):
         title = tidy(match.group(2))
-        if plausible(title) and free(match.start(), match.end()):
+        if plausible(title, marked=True) and free(match.start(), match.end()):
             found.append(Mention(match.start(2), match.end(2), title))
     for match in ANAPHOR.finditer(text):
-        if free(match.start(), match.end()) and not OTHER_PRODUCTION.search(match.group()):
+        if free(match.start(), match.end()) and not NOT_THE_SHOW.search(match.group()):
             found.append(Mention(match.start(), match.end(), "", anaphor=True))
     found.sort(key=lambda m: m.start)
     return found
