@@ -153,12 +153,13 @@ class AlertPipeline:
     def process_item(self, item: ArticleItem) -> ArticleItem:
         return item
 
-    def deliver(self, spider: Any, reason: str) -> Any:
-        """Send what is due, this run's alerts and earlier ones, off the reactor thread
-        (Apprise blocks); Scrapy waits for the returned Deferred before it stops."""
+    async def deliver(self, spider: Any, reason: str) -> None:
+        """Send what is due, this run's alerts and earlier ones, in a thread (Apprise blocks);
+        Scrapy awaits this handler before it stops."""
+        from scrapy.utils.defer import maybe_deferred_to_future
         from twisted.internet.threads import deferToThread
 
-        return deferToThread(self._deliver)
+        await maybe_deferred_to_future(deferToThread(self._deliver))
 
     def _deliver(self) -> None:
         report = deliver_pending(open_db(self.db_path), due_only=True)

@@ -11,12 +11,18 @@ from pathlib import Path
 import sqlite_utils
 
 from tests.alerts_support import JsonReceiver, SmtpReceiver, free_port
-from tests.helpers import FAST_LOCAL_CRAWL, TEST_SITE, crawl, run_renewals, write_sources
+from tests.helpers import FAST_LOCAL_CRAWL, crawl, run_renewals, write_sources
+
+# Day 1: Harbor Bell renewed/3, Quiet Meridian renewed/2 (first statuses: no changes).
+# Day 2: Harbor Bell renewed/3 -> cancelled/4 and Quiet Meridian renewed/2 -> renewed/3.
+SITE = Path(__file__).parent / "site_alerts"
+HARBOR_BELL = "Harbor Bell: renewed (season 3) -> cancelled (season 4)"
+QUIET_MERIDIAN = "Quiet Meridian: renewed (season 2) -> renewed (season 3)"
 
 
 def gazette(tmp_path: Path, local_site, alerts: str = "") -> tuple[object, Path]:
-    """The two-day test site (day 1 served) and a sources file for it, with `alerts` appended."""
-    site = local_site(TEST_SITE / "day1", TEST_SITE / "articles")
+    """The two-day site (day 1 served) and a sources file for it, with `alerts` appended."""
+    site = local_site(SITE / "day1", SITE / "articles")
     sources = write_sources(
         tmp_path / "sources.toml",
         [{"name": "gazette", "tier": 1, "start_urls": [site.url("feed.xml")]}],
@@ -48,26 +54,28 @@ def test_a_two_day_crawl_alerts_each_target_exactly_once(tmp_path, local_site) -
         ok(crawl(sources, db, *notify))  # the first crawl into an empty database: no changes
         assert (hook.payloads, smtp.messages, alert_lines(db)) == ([], [], [])
 
-        site.roots[0] = TEST_SITE / "day2"
+        site.roots[0] = SITE / "day2"
         ok(crawl(sources, db, *notify))
         ok(crawl(sources, db, *notify))  # the same pages again: no change, no alert
 
-    (payload,) = hook.payloads
-    assert payload["title"] == "Copper Sky: renewed (season 2) -> cancelled (season 2)"
-    body = payload["message"]
-    assert "Copper Sky: renewed (season 2) -> cancelled (season 2)" in body
-    assert "Network: Starz" in body
+    by_title = {payload["title"]: payload for payload in hook.payloads}
+    assert len(hook.payloads) == 2 and set(by_title) == {HARBOR_BELL, QUIET_MERIDIAN}
+    body = by_title[HARBOR_BELL]["message"]
+    assert HARBOR_BELL in body
+    assert "Network: NBC" in body
+    assert "Announced: 2026-06-10" in body
     assert "Source: gazette" in body
-    assert f"Article: {site.url('2026/06/copper-sky-cancelled/')}" in body
-    assert 'Evidence: "Starz has cancelled Copper Sky' in body
-    assert "Announced: " in body and "Announced: unknown" not in body
-    (mail,) = smtp.messages
-    assert mail["Subject"] == payload["title"]
-    assert payload["alert_id"] in mail.get_body(("html",)).get_content()
-    assert revivals.payloads == []  # its filter wants only "-> renewed"
+    assert f"Article: {site.url('2026/06/harbor-bell-cancelled/')}" in body
+    assert 'Evidence: "NBC has cancelled Harbor Bell after three seasons."' in body
+    ids = {payload["alert_id"] for payload in hook.payloads}
+    assert len(ids) == 2
+    assert all(f"Alert id: {p['alert_id']}" in p["message"] for p in hook.payloads)
+    assert sorted(mail["Subject"] for mail in smtp.messages) == [HARBOR_BELL, QUIET_MERIDIAN]
+    assert [p["title"] for p in revivals.payloads] == [QUIET_MERIDIAN]  # only "-> renewed"
     lines = alert_lines(db)
-    assert len(lines) == 2
-    assert all(line.startswith("sent ") and payload["alert_id"] in line for line in lines)
+    assert len(lines) == 5
+    assert all(line.startswith("sent ") for line in lines)
+    assert {line.split()[1] for line in lines} == ids
 
 
 def test_receiver_down_the_crawl_succeeds_and_later_runs_deliver_once(tmp_path, local_site) -> None:
@@ -76,12 +84,13 @@ def test_receiver_down_the_crawl_succeeds_and_later_runs_deliver_once(tmp_path, 
     port = free_port()
     notify = ("--notify", f"json://127.0.0.1:{port}/hook")
     ok(crawl(sources, db, *notify))
-    site.roots[0] = TEST_SITE / "day2"
+    site.roots[0] = SITE / "day2"
 
     day2 = ok(crawl(sources, db, *notify))  # nothing listens on the port
     assert "alert not delivered" in day2.stderr
-    (line,) = alert_lines(db)
-    assert line.startswith("pending ") and "attempts=1" in line and "error=" in line
+    lines = alert_lines(db)
+    assert len(lines) == 2
+    assert all(x.startswith("pending ") and "attempts=1" in x and "error=" in x for x in lines)
 
     with JsonReceiver(port) as hook:
         ok(crawl(sources, db, *notify))
@@ -90,19 +99,20 @@ def test_receiver_down_the_crawl_succeeds_and_later_runs_deliver_once(tmp_path, 
         database.execute("update alert_deliveries set next_attempt_at = '2000-01-01'")
         database.conn.commit()  # ... and once the backoff is over, the next crawl delivers
         ok(crawl(sources, db, *notify))
-        assert len(hook.payloads) == 1
+        assert len(hook.payloads) == 2
         ok(run_renewals("alerts", "send", "--db", str(db)))
         ok(crawl(sources, db, *notify))
-    assert len(hook.payloads) == 1
-    (line,) = alert_lines(db)
-    assert line.startswith("sent ") and "attempts=2" in line
+    assert sorted(p["title"] for p in hook.payloads) == [HARBOR_BELL, QUIET_MERIDIAN]
+    lines = alert_lines(db)
+    assert len(lines) == 2
+    assert all(x.startswith("sent ") and "attempts=2" in x for x in lines)
 
 
 def test_a_crawl_killed_while_sending_is_delivered_by_the_next_run(tmp_path, local_site) -> None:
     site, sources = gazette(tmp_path, local_site)
     db = tmp_path / "renewals.db"
     ok(crawl(sources, db))
-    site.roots[0] = TEST_SITE / "day2"
+    site.roots[0] = SITE / "day2"
     with JsonReceiver(mode="hang") as hook:
         notify = ("--notify", hook.url())
         args = ["crawl", "--sources", str(sources), "--db", str(db), *FAST_LOCAL_CRAWL, *notify]
@@ -112,23 +122,31 @@ def test_a_crawl_killed_while_sending_is_delivered_by_the_next_run(tmp_path, loc
             stderr=subprocess.DEVNULL,
         )
         try:
-            assert hook.arrived.wait(60), "the crawl never tried to deliver"
+            deadline = time.monotonic() + 30
+            while not hook.arrived.wait(0.1):
+                assert process.poll() is None, "the crawl ended without trying to deliver"
+                assert time.monotonic() < deadline, "the crawl never tried to deliver"
         finally:
             os.kill(process.pid, signal.SIGKILL)
             process.wait(10)
-        # Killed after the receiver read the message, before the outbox recorded it as sent.
-        (line,) = alert_lines(db)
-        assert line.startswith("pending ") and "attempts=0" in line
+        # Killed after the receiver read the first message, before the outbox booked it sent.
+        lines = alert_lines(db)
+        assert len(lines) == 2
+        assert all(x.startswith("pending ") and "attempts=0" in x for x in lines)
         hook.mode = "ok"
         hook.release()
         time.sleep(0.1)
         ok(crawl(sources, db, *notify))  # no new change, but the pending alert goes out
         ok(crawl(sources, db, *notify))
-    first, second = hook.payloads
-    assert first["alert_id"] == second["alert_id"]  # the repeat a receiver drops by its id
-    assert first["title"].startswith("Copper Sky: ")
-    (line,) = alert_lines(db)
-    assert line.startswith("sent ") and "attempts=1" in line
+    in_flight, *after_restart = hook.payloads
+    assert sorted(p["title"] for p in after_restart) == [HARBOR_BELL, QUIET_MERIDIAN]
+    # The message in flight at the kill arrives twice, with the same id: a receiver drops it.
+    assert [p["alert_id"] for p in after_restart].count(in_flight["alert_id"]) == 1
+    deduped = {p["alert_id"]: p["title"] for p in hook.payloads}
+    assert sorted(deduped.values()) == [HARBOR_BELL, QUIET_MERIDIAN]
+    lines = alert_lines(db)
+    assert len(lines) == 2
+    assert all(x.startswith("sent ") and "attempts=1" in x for x in lines)
 
 
 def test_alerts_test_command_checks_a_target(tmp_path) -> None:
