@@ -1,7 +1,9 @@
 """Writing fetched articles and their claims; the crawler's seen-set."""
 
+import calendar
 import json
 from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
 import sqlite_utils
@@ -15,11 +17,24 @@ ARTICLE_FIELDS = (
 
 
 def effective_date(announced: str | None, published: str | None, fetched: str | None) -> str:
-    """When a claim's decision was made, as best we know: announced, else published, else fetched.
+    """The day a claim's decision was made, as best we know, as YYYY-MM-DD.
 
-    Kept to the date (a time of day would only add noise to the ordering of decisions).
+    An exact `announced` day wins. "Announced in March 2026" is the last day of March, or the
+    publication day if earlier: the decision was known by then, so it sorts after a decision
+    reported on March 2nd, never before it. Without `announced`: published, else first fetched.
     """
-    return (announced or published or fetched or utc_now())[:10]
+    known_by = (published or fetched or utc_now())[:10]
+    if not announced:
+        return known_by
+    try:
+        if len(announced) >= 10:
+            return date.fromisoformat(announced[:10]).isoformat()
+        year, _, month = announced.partition("-")
+        last_month = int(month) if month else 12
+        end = date(int(year), last_month, calendar.monthrange(int(year), last_month)[1])
+    except ValueError:
+        return known_by  # an unreadable date cannot place the decision
+    return min(end.isoformat(), known_by)
 
 
 def save_article(

@@ -1,6 +1,7 @@
 import pytest
 
 from storage import save_article, seen_urls, show_key
+from storage.articles import effective_date
 from tests.storage.conftest import article, claim
 
 
@@ -34,7 +35,23 @@ def test_effective_date_prefers_announced_then_published(db, store) -> None:
     store("https://d/1", [claim("A", "renewed", 2, announced="2020-01")], published="2022-03-01")
     store("https://d/2", [claim("B", "renewed", 2)], published="2022-03-01T10:00:00+00:00")
     rows = dict(db.execute("select show, effective from claims").fetchall())
-    assert rows == {"A": "2020-01", "B": "2022-03-01"}
+    assert rows == {"A": "2020-01-31", "B": "2022-03-01"}
+
+
+@pytest.mark.parametrize(
+    ("announced", "published", "effective"),
+    [
+        ("2026-03-15", "2026-04-01", "2026-03-15"),
+        ("2026-03", "2026-04-01", "2026-03-31"),
+        ("2026-03", "2026-03-10", "2026-03-10"),  # known by the day it was published
+        ("2018", "2024-05-01", "2018-12-31"),
+        ("2024-02", None, "2024-02-29"),
+        ("sometime", "2026-04-01", "2026-04-01"),
+        (None, "2026-04-01T23:30:00-05:00", "2026-04-01"),
+    ],
+)
+def test_effective_date(announced: str | None, published: str | None, effective: str) -> None:
+    assert effective_date(announced, published, "2099-01-01T00:00:00+00:00") == effective
 
 
 def test_spellings_are_kept_as_aliases_of_one_show(db, store) -> None:

@@ -92,6 +92,16 @@ def test_announced_date_beats_publication_date(db, run, store) -> None:
     assert status_of(db, "X") == ("renewed", 3)
 
 
+def test_a_month_announcement_sorts_after_a_dated_one_in_that_month(db, run, store) -> None:
+    store("https://d/1", [claim("X", "renewed", 3)], published="2026-03-02")
+    # "reversing the renewal it announced last month", read as announced in March
+    keys = store(
+        "https://d/2", [claim("X", "cancelled", 3, announced="2026-03")], published="2026-04-01"
+    )
+    consolidate(db, run, keys)
+    assert status_of(db, "X") == ("cancelled", 3)
+
+
 def test_several_seasons_give_the_highest_and_a_final_one_is_a_change(db, run, store) -> None:
     claims = [claim("Grey's Anatomy", "renewed", s) for s in (5, 6, 7)]
     consolidate(db, run, store("https://d/1", claims, published="2020-01-01"))
