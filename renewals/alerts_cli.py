@@ -14,11 +14,29 @@ def alerts() -> None:
 
 @alerts.command()
 @db_option
-def send(db_path: Path) -> None:
-    """Try every pending delivery now, whatever its backoff says."""
-    from pipelines.notify import deliver_pending
+@click.option(
+    "--wait",
+    type=click.FloatRange(min=0),
+    default=0,
+    metavar="SECONDS",
+    help="If a crawl is running (it sends pending alerts as it ends), wait this long for it.",
+)
+def send(db_path: Path, wait: float) -> None:
+    """Try every pending delivery now, whatever its backoff says.
 
-    report = deliver_pending(open_database(db_path, must_exist=True), due_only=False)
+    Takes the crawl lock, so a crawl ending meanwhile cannot send the same alert twice.
+    """
+    from pipelines.notify import deliver_pending
+    from renewals.crawling import CrawlLocked, crawl_lock
+
+    db = open_database(db_path, must_exist=True)
+    try:
+        with crawl_lock(db_path, wait):
+            report = deliver_pending(db, due_only=False)
+    except CrawlLocked as locked:
+        raise click.ClickException(
+            f"a crawl is running ({locked}); it sends the pending alerts as it ends"
+        ) from None
     click.echo(
         f"alerts: {report.sent} sent, {report.retrying} pending, {report.failed} given up",
         err=True,
@@ -36,12 +54,12 @@ def list_(db_path: Path) -> None:
     from pipelines.notify import change_title
     from storage.outbox import list_deliveries
 
+    when = {"sent": "sent_at", "pending": "next_attempt_at", "failed": "first_failed_at"}
     for row in list_deliveries(open_database(db_path, must_exist=True)):
-        when = row["sent_at"] if row["status"] == "sent" else row["next_attempt_at"]
         line = (
             f"{row['status']:<7}  {row['alert_id']}  {change_title(row['message'])}"
-            f"  -> {row['url']}  attempts={row['attempts']}  "
-            f"{'sent_at' if row['status'] == 'sent' else 'next_attempt_at'}={when}"
+            f"  to {row['url']}  attempts={row['attempts']}"
+            f"  {when[row['status']]}={row[when[row['status']]]}"
         )
         if row["last_error"]:
             line += f"  error={row['last_error']}"

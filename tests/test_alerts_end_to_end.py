@@ -10,6 +10,8 @@ from pathlib import Path
 
 import sqlite_utils
 
+from renewals.crawling import crawl_lock
+from storage import open_db
 from tests.alerts_support import JsonReceiver, SmtpReceiver, free_port
 from tests.helpers import FAST_LOCAL_CRAWL, crawl, run_renewals, write_sources
 
@@ -157,6 +159,18 @@ def test_alerts_test_command_checks_a_target(tmp_path) -> None:
     assert down.returncode == 1
     assert down.stderr.startswith("Error: test alert not delivered: ")
     assert len(down.stderr.strip().splitlines()) == 1
+
+
+def test_alerts_send_waits_for_a_running_crawl_instead_of_racing_it(tmp_path) -> None:
+    db = tmp_path / "renewals.db"
+    open_db(db)
+    with crawl_lock(db):
+        busy = run_renewals("alerts", "send", "--db", str(db))
+    assert busy.returncode == 1
+    assert "a crawl is running" in busy.stderr
+    assert ok(run_renewals("alerts", "send", "--db", str(db))).stderr == (
+        "alerts: 0 sent, 0 pending, 0 given up\n"
+    )
 
 
 def test_a_bad_notify_url_stops_the_crawl_before_it_starts(tmp_path, local_site) -> None:
