@@ -12,7 +12,7 @@ of the articles it led to failed for a reason that may pass (timeout, 5xx): othe
 run would get "304 Not Modified" and never retry those articles.
 """
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from typing import Any
 
 import sqlite_utils
@@ -47,27 +47,39 @@ class SeenArticlesMiddleware:
     def from_crawler(cls, crawler: Any) -> "SeenArticlesMiddleware":
         return cls(crawler)
 
-    async def process_spider_output(
+    def process_spider_output(self, response: Response, result: Iterable[Any]) -> Iterable[Any]:
+        # Both forms, so Scrapy need not convert the spider's plain generators to async ones.
+        if response.meta.get("renewals") != "listing":
+            return result
+        return self._drop_seen(list(result))
+
+    async def process_spider_output_async(
         self, response: Response, result: AsyncIterator[Any]
     ) -> AsyncIterator[Any]:
         output = [item async for item in result]
+        for item in (
+            self._drop_seen(output) if response.meta.get("renewals") == "listing" else output
+        ):
+            yield item
+
+    def _drop_seen(self, output: list[Any]) -> list[Any]:
         urls = [
             r.url for r in output if isinstance(r, Request) and r.meta.get("renewals") == "article"
         ]
         if not urls:
-            for item in output:
-                yield item
-            return
+            return output
         if self._db is None:
             self._db = open_db(self.db_path)
         seen = fetched_urls(self._db, urls) | seen_urls(self._db, urls)
         if seen and self.refetch_days > 0:
             seen -= recently_fetched_urls(self._db, seen, self.refetch_days)
+        kept = []
         for item in output:
             if isinstance(item, Request) and item.url in seen:
                 self.stats.inc_value(f"renewals/source/{item.meta['source']}/seen")
-                continue
-            yield item
+            else:
+                kept.append(item)
+        return kept
 
 
 class ConditionalRequestMiddleware:
