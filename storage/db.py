@@ -272,11 +272,19 @@ def _show_source_v4(db: sqlite_utils.Database) -> None:
     db.execute("create index if not exists idx_shows_title on shows (title collate nocase)")
 
 
+def _robots_cache_v5(db: sqlite_utils.Database) -> None:
+    """robots.txt answers of `storage.crawl_state`, reused for a day instead of refetched."""
+    db["robots_cache"].create(
+        {"url": str, "status": int, "body": bytes, "fetched_at": str}, pk="url", if_not_exists=True
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _create_v1,
     _create_v2_crawl_state,
     _create_v3_alert_outbox,
     _show_source_v4,
+    _robots_cache_v5,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
