@@ -7,7 +7,7 @@ on the shows it touched, and `rebuild` replays every show from scratch for `rene
 
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -114,7 +114,7 @@ class ShowLedger:
 
     def __init__(self) -> None:
         self.state: State | None = None
-        self.superseded: set[tuple[str, int | None]] = set()
+        self.superseded: dict[tuple[str, int | None], str | None] = {}  # -> its network
         self.challengers: dict[tuple[str, int | None], list[Decision]] = {}
 
     def apply(self, d: Decision) -> bool:
@@ -124,18 +124,25 @@ class ShowLedger:
             return True
         if d.status == cur.status and None in (d.season, cur.season) or d.key == cur.key:
             return self._confirm(d)
+        if d.season is None and d.status in DECISIONS:
+            # "Netflix has cancelled X" with the show renewed for season 3: season 3 is the one
+            # not made. A decision without a season is about the season in question.
+            d = replace(d, season=cur.season)
         if d.season is not None and cur.season is not None and d.season < cur.season:
             return False  # about an earlier season: history, not news
         if d.status == "pending" and cur.status in DECISIONS and d.season == cur.season:
             return False  # "no decision yet" after the decision was made is stale
-        if d.key in self.superseded and not d.announced:
+        if d.key in self.superseded and not d.announced and d.network in (
+            None,
+            self.superseded[d.key],
+        ):
             return False  # an undated restatement of a status the show already left behind
         if d.tier > cur.tier and _within_trust_window(cur.trusted_on, d.effective):
             group = self.challengers.setdefault(d.key, [])
             group.append(d)
             if len({c.source for c in group}) < 2:
                 return False  # a lone lesser source: a dispute, not a change
-        self.superseded.add(cur.key)
+        self.superseded[cur.key] = cur.network
         self._adopt(d)
         return True
 

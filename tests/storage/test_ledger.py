@@ -216,6 +216,17 @@ def test_an_unknown_season_confirms_rather_than_changes(db, run, store) -> None:
     assert status_of(db, "X") == ("cancelled", 3)
 
 
+def test_a_decision_without_a_season_is_about_the_season_in_question(db, run, store) -> None:
+    consolidate(db, run, store("https://d/1", [claim("X", "renewed", 3)], published="2020-01-01"))
+    keys = store("https://d/2", [claim("X", "cancelled")], published="2020-02-01")
+    assert moves(consolidate(db, run, keys)) == [("X", "renewed", 3, "cancelled", 3)]
+    keys = store("https://d/3", [claim("X", "renewed", network="Peacock")], published="2020-03-01")
+    assert moves(consolidate(db, run, keys)) == [("X", "cancelled", 3, "renewed", 3)]
+    # a recap retelling the cancellation, undated and without a season, changes nothing
+    keys = store("https://d/4", [claim("X", "cancelled")], published="2020-04-01")
+    assert consolidate(db, run, keys) == []
+
+
 def test_only_the_given_shows_are_consolidated(db, run, store) -> None:
     store("https://d/1", [claim("A", "renewed", 2)], published="2020-01-01")
     keys = store("https://d/2", [claim("B", "renewed", 2)], published="2020-01-01")
