@@ -4,8 +4,9 @@
   downloaded or stored (as a canonical URL), except those first fetched within
   RENEWALS_REFETCH_DAYS (stories that get an "UPDATE:").
 - `ConditionalRequestMiddleware` (downloader middleware) sends If-None-Match /
-  If-Modified-Since on listing requests from validators stored in the database, and at the end
-  of the run stores the new validators and the article URLs it downloaded.
+  If-Modified-Since on listing requests from validators stored in the database, answers
+  robots.txt requests from the database for a day (as RFC 9309 allows), and at the end of the
+  run stores the new validators, robots.txt answers and the article URLs it downloaded.
 
 A listing's new validators are stored only when the run finished, the listing parsed, and none
 of the articles it led to failed for a reason that may pass (timeout, 5xx): otherwise the next
@@ -24,11 +25,15 @@ from storage.articles import seen_urls
 from storage.crawl_state import (
     feed_validators,
     fetched_urls,
+    fresh_robots_txt,
     recently_fetched_urls,
     record_fetched_urls,
     save_feed_validators,
+    save_robots_txt,
 )
 from storage.db import open_db
+
+ROBOTS_MAX_AGE_HOURS = 24  # RFC 9309: a cached robots.txt should not be used for longer
 
 
 def listing_key(request: Request) -> str:
@@ -92,6 +97,8 @@ class ConditionalRequestMiddleware:
         self.new_validators: dict[str, tuple[dict, dict]] = {}  # key -> (validators, meta)
         self.unfinished_listings: set[str] = set()
         self.fetched: set[str] = set()
+        self.robots: dict[str, tuple[int, bytes]] = {}
+        self.new_robots: dict[str, tuple[int, bytes]] = {}
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
@@ -101,22 +108,31 @@ class ConditionalRequestMiddleware:
 
     def spider_opened(self, spider: Any) -> None:
         self.db = open_db(self.db_path)
+        self.robots = fresh_robots_txt(self.db, ROBOTS_MAX_AGE_HOURS)
         if self.conditional:
             self.validators = feed_validators(self.db)
 
-    def process_request(self, request: Request) -> None:
+    def process_request(self, request: Request) -> Response | None:
+        if _is_robots(request):
+            if request.url in self.robots:
+                status, body = self.robots[request.url]
+                return Response(request.url, status=status, body=body, flags=["cached"])
+            return None
         if request.meta.get("renewals") != "listing":
-            return
+            return None
         known = self.validators.get(listing_key(request))
         if known:
             if known["etag"]:
                 request.headers.setdefault("If-None-Match", known["etag"])
             if known["last_modified"]:
                 request.headers.setdefault("If-Modified-Since", known["last_modified"])
+        return None
 
     def process_response(self, request: Request, response: Response) -> Response:
         kind = request.meta.get("renewals")
-        if kind == "listing" and response.status == 200:
+        if _is_robots(request) and response.status < 500 and "cached" not in response.flags:
+            self.new_robots[request.url] = (response.status, response.body)
+        elif kind == "listing" and response.status == 200:
             etag = response.headers.get("ETag")
             last_modified = response.headers.get("Last-Modified")
             if etag or last_modified:
@@ -142,6 +158,7 @@ class ConditionalRequestMiddleware:
             return
         if self.fetched:
             record_fetched_urls(self.db, self.fetched)
+        save_robots_txt(self.db, self.new_robots)
         if reason != "finished":
             return
         save_feed_validators(
@@ -153,3 +170,8 @@ class ConditionalRequestMiddleware:
                 and meta.get("renewals_listing_kind", "unknown") != "unknown"
             },
         )
+
+
+def _is_robots(request: Request) -> bool:
+    """The request RobotsTxtMiddleware makes for a host's robots.txt."""
+    return bool(request.meta.get("dont_obey_robotstxt")) and request.url.endswith("/robots.txt")

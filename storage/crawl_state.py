@@ -1,7 +1,8 @@
-"""What the crawler remembers between runs: feed validators, fetched URLs, source health.
+"""What the crawler remembers between runs: feed validators, fetched URLs, robots.txt answers,
+source health.
 
-Tables `feed_validators` and `fetched_urls` are created in `storage.db`; per-source health is
-read from the per-source counts that each run stores in `runs.detail`.
+Tables `feed_validators`, `fetched_urls` and `robots_cache` are created in `storage.db`;
+per-source health is read from the per-source counts that each run stores in `runs.detail`.
 """
 
 import json
@@ -43,7 +44,8 @@ def recently_fetched_urls(db: sqlite_utils.Database, urls: Iterable[str], days: 
     return _select(
         db,
         "select url from fetched_urls where url in ({marks}) "
-        f"and first_fetched_at >= datetime('now', '-{float(days)} days')",
+        "and first_fetched_at >= "
+        f"strftime('%Y-%m-%dT%H:%M:%S', 'now', '-{float(days)} days')",
         list(urls),
     )
 
@@ -57,6 +59,26 @@ def record_fetched_urls(db: sqlite_utils.Database, urls: Iterable[str]) -> None:
             "on conflict(url) do update set last_fetched_at = excluded.last_fetched_at",
             [(url, now, now) for url in urls],
         )
+
+
+def fresh_robots_txt(db: sqlite_utils.Database, max_age_hours: float) -> dict[str, tuple]:
+    """robots.txt answers (status, body) by URL, fetched less than `max_age_hours` ago."""
+    rows = db.execute(
+        "select url, status, body from robots_cache "
+        f"where fetched_at >= strftime('%Y-%m-%dT%H:%M:%S', 'now', '-{float(max_age_hours)} hours')"
+    ).fetchall()
+    return {url: (status, body) for url, status, body in rows}
+
+
+def save_robots_txt(db: sqlite_utils.Database, answers: dict[str, tuple[int, bytes]]) -> None:
+    """Remember robots.txt answers, so the next runs of the day need not ask again."""
+    now = _now()
+    rows = [
+        {"url": url, "status": status, "body": body, "fetched_at": now}
+        for url, (status, body) in answers.items()
+    ]
+    if rows:
+        db["robots_cache"].upsert_all(rows, pk="url")
 
 
 def _select(db: sqlite_utils.Database, sql: str, urls: list[str]) -> set[str]:

@@ -106,7 +106,8 @@ def test_unchanged_recrawl_sends_conditional_feed_requests_and_downloads_no_arti
     site.requests.clear()
     again = crawl(sources, db)
     assert again.returncode == 0, again.stderr
-    assert site.requests == ["/robots.txt", "/feed.xml"]  # no article downloaded
+    # No article downloaded, and robots.txt is reused for a day (RFC 9309) rather than refetched.
+    assert site.requests == ["/feed.xml"]
     assert last_run_detail(db)["gazette"]["not_modified"] == 1  # the feed answered 304
 
     # Publishers append "UPDATE:" to young stories: --refetch-days downloads them again.
