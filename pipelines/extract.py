@@ -15,7 +15,7 @@ from pipelines.extraction.dates import find_date_phrases, parse_phrase
 from pipelines.extraction.networks import find_networks
 from pipelines.extraction.seasons import SeasonMention, find_seasons
 from pipelines.extraction.sentences import split_sentences
-from pipelines.extraction.tables import table_rows
+from pipelines.extraction.tables import cell_status, table_rows
 from pipelines.extraction.titles import (
     OTHER_PRODUCTION,
     QUOTED,
@@ -30,6 +30,17 @@ from pipelines.extraction.titles import (
 )
 from pipelines.extraction.triggers import Trigger, find_triggers, normalise
 
+# "Renewed: X, Y" / a "Cancelled" heading over a list of shows.
+_LABELS = (
+    r"renewed|cancell?ed|canceled|axed|ended|ending|final seasons?|ending soon|pending|"
+    r"undecided|on the bubble|awaiting (?:word|a decision)|no decision yet|still undecided"
+)
+STATUS_LABEL = re.compile(rf"^\s*((?:{_LABELS})(?:\s+shows)?)\s*[:\u2014\u2013]\s*(.+)$", re.I)
+STATUS_HEADING = re.compile(
+    rf"\s*(?:the\s+)?(?:{_LABELS})(?:\s+(?:shows|series|so far|tv shows|in \d{{4}}))?"
+    r"\s*(?:\(\d+\))?[:!]?\s*",
+    re.I,
+)
 FIRM = 0.9
 HEADLINE = 0.85
 TABLE = 0.85
@@ -37,7 +48,8 @@ HEDGED = 0.3
 HEDGE = re.compile(
     r"\b(?:could|might|should|hopes?|hoped|hoping|rumou?r\w*|reportedly|speculat\w*|in talks|"
     r"likely|unlikely|probably|possibly|perhaps|wish\w*|if|whether|would love|claims?|"
-    r"suggests?|petition\w*|fans? want|predict\w*|expect\w*|chances?|odds|unless|until)\b"
+    r"suggests?|petition\w*|fans? want|predict\w*|expect\w*|chances?|odds|unless|until|"
+    r"campaign\w*|efforts?|bid|fight\w*|trying|attempt\w*|plans? to|wants? to|push)\b"
     r"|\bmay\b",
 )
 FALSE_REPORT = re.compile(
@@ -46,7 +58,12 @@ FALSE_REPORT = re.compile(
 )
 SLOT_BREAK = re.compile(
     r"\b(?:after|following|since|when|while|because|but|as|with|before|although|though|"
-    r"and|which|who|that|for|at|by)\b|[;:]"
+    r"and|which|who|that|for|at|by|rights|library|reruns|distribution|streaming)\b|[;:]"
+)
+APPOSITIVE_START = r"\s*(?:its|the|a|an|his|her|their|[A-Z][\w.+&-]*'s)\b"
+# "the cancelled series X", "a renewed push": the wording describes, it does not report.
+ATTRIBUTIVE = re.compile(
+    r"\b(?:the|a|an|its|their|his|her|this|that)\s+(?:recently\s+|now[\s-])?$", re.I
 )
 AUX_GAP = re.compile(
     r"^\s*(?:(?:has|have|had|is|was|were|are|will|would|to|been|be|also|officially|now|just|"
@@ -119,9 +136,12 @@ def _article_claims(article: Article, published: str | None) -> list[Claim]:
     for part in re.split(r"(?<=\?)\s+", article.headline):
         if part and not part.rstrip().endswith("?"):
             claims.extend(_sentence_claims(part, context, HEADLINE, headline=True))
+    section_status = None
     for block in article.blocks:
         if block.kind == "heading":
             context.focus = heading_title(block.text, book) or book.subject
+            label = STATUS_HEADING.fullmatch(block.text)
+            section_status = cell_status(block.text) if label else None
             continue
         if block.kind == "table":
             claims.extend(_table_claims(block, context))
@@ -129,9 +149,49 @@ def _article_claims(article: Article, published: str | None) -> list[Claim]:
         saved = context.focus
         if block.lead and plausible(tidy(block.lead), marked=True):
             context.focus = book.canonical(tidy(block.lead))
-        for sentence in split_sentences(block.text):
-            claims.extend(_sentence_claims(sentence, context, FIRM))
+        found = []
+        labelled = STATUS_LABEL.match(block.text)
+        if labelled and cell_status(labelled.group(1)):
+            found = _listed_claims(labelled.group(2), cell_status(labelled.group(1)), context)
+        else:
+            for sentence in split_sentences(block.text):
+                found.extend(_sentence_claims(sentence, context, FIRM))
+        if not found and section_status and block.kind == "item":
+            found = _listed_claims(block.text, section_status, context, first_only=True)
+        claims.extend(found)
         context.focus = saved if not block.lead else context.focus
+    return claims
+
+
+def _listed_claims(
+    text: str, status: str, context: _Context, first_only: bool = False
+) -> list[Claim]:
+    """ "Renewed: X (season 4), Y" or a list item under a "Cancelled" heading."""
+    mentions = [m for m in find_mentions(text, context.book) if not m.anaphor]
+    if not mentions:
+        spans = []
+        for part in re.finditer(r"[^,;]+", text):
+            piece = re.sub(r"^\s*(?:and\s+)?", "", part.group())
+            run = capitalised_run(piece)
+            if run:
+                start = text.find(run, part.start())
+                spans.append(Mention(start, start + len(run), run))
+        mentions = spans
+    if first_only:
+        mentions = mentions[:1]
+    claims = []
+    for index, mention in enumerate(mentions):
+        end = mentions[index + 1].start if index + 1 < len(mentions) else len(text)
+        tail = text[mention.end : end]
+        if OTHER_PRODUCTION.match(tail.strip()):
+            continue
+        seasons = _arithmetic(status, find_seasons(tail)) or [None]
+        networks = find_networks(tail)
+        network = networks[0][2] if networks else context.fallback_network
+        show = context.book.canonical(mention.title)
+        claims.extend(
+            Claim(show, season, status, network, None, TABLE, clean(text)) for season in seasons
+        )
     return claims
 
 
@@ -209,13 +269,14 @@ def _sentence_claims(
         masked = masked[: found.start] + " " * (found.end - found.start) + masked[found.end :]
     claims: list[Claim] = []
     for index, trigger in enumerate(triggers):
-        if trigger.negated:
+        attributive = trigger.role != "any" and ATTRIBUTIVE.search(text[: trigger.start])
+        if trigger.negated or attributive:
             continue
         left = triggers[index - 1].end if index else 0
         right = triggers[index + 1].start if index + 1 < len(triggers) else len(text)
         mention = _show_mention(text, trigger, mentions, left, right, headline)
-        show = _resolve(mention, context, text, trigger)
-        if not show:
+        shows = [_resolve(m, context, text, trigger) for m in _coordinated(text, mention, mentions)]
+        if not shows or not all(shows):
             continue
         seasons = _seasons(text, trigger, left, right)
         if (trigger.needs_season or mention.guessed) and seasons == [None]:
@@ -228,13 +289,36 @@ def _sentence_claims(
             score = HEDGED
         network = _network(masked, trigger, left) or context.fallback_network
         announced = _announced(text, trigger, left, right, context.published)
-        if trigger.status == "pending" and seasons == [None] and show in context.headline_seasons:
-            seasons = [context.headline_seasons[show]]
-        for season in seasons:
-            claims.append(
+        for show in shows:
+            numbers = seasons
+            if trigger.status == "pending" and seasons == [None]:
+                numbers = [context.headline_seasons.get(show)]
+            claims.extend(
                 Claim(show, season, trigger.status, network, announced, score, clean(sentence))
+                for season in numbers
             )
     return _sentence_rules(claims)
+
+
+def _coordinated(text: str, mention: Mention | None, mentions: list[Mention]) -> list[Mention]:
+    """ "renewed Night Court and Quantum Leap": every title joined to the one found by and/commas."""
+    if mention is None:
+        return []
+    if mention.anaphor or mention.guessed:
+        return [mention]
+    titles = [m for m in mentions if not m.anaphor]
+    group = [mention]
+    joiner = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+|&\s+)")
+    for step in (1, -1):
+        index = next((i for i, m in enumerate(titles) if m.start == mention.start), None)
+        while index is not None and 0 <= index + step < len(titles):
+            near = titles[index + step]
+            gap = text[group[-1].end : near.start] if step == 1 else text[near.end : group[0].start]
+            if not joiner.fullmatch(gap):
+                break
+            group = [*group, near] if step == 1 else [near, *group]
+            index += step
+    return group
 
 
 def _clause_start(text: str, position: int) -> int:
@@ -249,10 +333,16 @@ def _show_mention(
     after = [m for m in mentions if trigger.end <= m.start < right]
     before = [m for m in mentions if m.end <= trigger.start]
     if trigger.role == "obj":
+        relative = re.search(
+            r"(?:,\s*|\b)(?:which|that|whom)\s+(?:[\w+&-]+\s+){0,3}$", text[: trigger.start]
+        )
+        if relative and before and before[-1].end <= relative.start():
+            return before[-1]  # "Westworld, which HBO cancelled last year"
         if after:
             first = after[0]
             gap = text[trigger.end : first.start]
-            if len(gap.split()) <= 6 and not SLOT_BREAK.search(gap):
+            appositive = "," not in gap or re.match(APPOSITIVE_START, gap)
+            if len(gap.split()) <= 6 and not SLOT_BREAK.search(gap) and appositive:
                 if first.anaphor and len(after) > 1:
                     second = after[1]
                     if re.fullmatch(r"\s*,\s*", text[first.end : second.start]):
@@ -263,7 +353,10 @@ def _show_mention(
         if run:
             start = text.index(run, trigger.end)
             return Mention(start, start + len(run), run, guessed=True)
-        if before and (headline or AUX_GAP.match(text[before[-1].end : trigger.start])):
+        gap = text[before[-1].end : trigger.start] if before else ""
+        if before and (
+            headline or AUX_GAP.match(gap) or re.fullmatch(r"\s*[:\u2014\u2013-]\s*", gap)
+        ):
             return before[-1]
         return None
     if trigger.role == "subj":
@@ -311,9 +404,10 @@ def _resolve(mention: Mention | None, context: _Context, text: str, trigger: Tri
 
 
 def _seasons(text: str, trigger: Trigger, left: int, right: int) -> list[int | None]:
+    stop = len(text) if trigger.status == "pending" else right
     ahead = [
         replace(m, start=m.start + trigger.start, end=m.end + trigger.start)
-        for m in find_seasons(text[trigger.start : right])
+        for m in find_seasons(text[trigger.start : stop])
     ]
     reach = 200 if trigger.status in {"cancelled", "ending"} else 45
     window = max(left, trigger.start - reach)
@@ -335,6 +429,8 @@ def _arithmetic(status: str, mentions: list[SeasonMention]) -> list[int | None]:
                 if listed and len(listed.values) == mention.values[0]:
                     return list(listed.values)
                 return []
+            if mention.kind == "through":
+                return list(mention.values)
             if mention.kind in {"ordinal", "bare"}:
                 return list(mention.values)
         elif status == "cancelled":
@@ -375,14 +471,18 @@ def _announced(
 
 
 def _sentence_rules(claims: list[Claim]) -> list[Claim]:
-    """A final season ordered is `ending` only; a cancelled show's "final chapter" was hoped."""
+    """A final season ordered is `ending` only; a cancelled show's "final chapter" was hoped;
+    a limited series that "will not return" has ended rather than been cancelled."""
     shows_ending = {c.show for c in claims if c.status == "ending"}
     shows_cancelled = {c.show for c in claims if c.status == "cancelled" and c.confidence >= 0.5}
     kept = []
     for claim in claims:
+        limited = re.search(r"\b(?:limited series|miniseries)\b", claim.evidence, re.IGNORECASE)
         if claim.status == "renewed" and claim.show in shows_ending:
             continue
-        if claim.status == "ending" and claim.show in shows_cancelled:
+        if claim.status == "ending" and claim.show in shows_cancelled and not limited:
+            continue
+        if claim.status == "cancelled" and claim.show in shows_ending and limited:
             continue
         kept.append(claim)
     return kept
@@ -403,11 +503,14 @@ def _consolidate(claims: list[Claim]) -> list[Claim]:
             best[key] = claim
     seasoned = {(k[0], k[1]) for k, c in best.items() if k[2] is not None and c.confidence >= 0.5}
     ending = {(k[0], k[2]) for k, c in best.items() if k[1] == "ending" and c.confidence >= 0.5}
+    ended = {show for show, _ in ending}
     result = []
     for key, claim in best.items():
         if key[2] is None and (key[0], key[1]) in seasoned:
             continue
-        if key[1] == "renewed" and (key[0], key[2]) in ending:
+        if key[1] == "renewed" and (
+            (key[0], key[2]) in ending or (key[2] is None and key[0] in ended)
+        ):
             continue
         result.append(claim)
     return result

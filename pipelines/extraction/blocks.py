@@ -16,7 +16,7 @@ NORMALISE = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d"
 
 @dataclass
 class Block:
-    kind: str  # headline | heading | text | table
+    kind: str  # heading | text | item (a list item) | table
     text: str
     emphasis: list[str] = field(default_factory=list)
     lead: str | None = None  # a bold/italic run that opens the block ("Ted Lasso. Apple ...")
@@ -73,7 +73,7 @@ def _blocks(node: etree._Element):
         first = element[0] if len(element) else None
         if first is not None and first.tag in EMPHASIS and not (element.text or "").strip():
             lead = clean(first.text_content())
-        kind = "heading" if tag in {"h2", "h3", "h4"} else "text"
+        kind = {"h2": "heading", "h3": "heading", "h4": "heading", "li": "item"}.get(tag, "text")
         yield Block(kind, text, [e for e in emphasis if e], lead)
 
 

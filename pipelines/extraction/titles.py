@@ -168,10 +168,7 @@ def capitalised_run(text: str, *, at_start: bool = True) -> str | None:
         if re.fullmatch(r"s\d+", bare):
             break
         words.append(word)
-        if word.endswith(":") and len(words) > 1:
-            words[-1] = word.rstrip(":")
-            break
-    while words and words[-1].lower() in CONNECTORS:
+    while words and words[-1].rstrip(":").lower() in CONNECTORS:
         words.pop()
     run = tidy(" ".join(words))
     return run if run and plausible(run) and not is_network(run) else None
@@ -192,7 +189,7 @@ def headline_titles(headline: str, body: str) -> list[str]:
         if not run or run.split()[0].lower() in STOP_START or any(run in f for f in found):
             continue
         rest = segment[segment.find(run) + len(run) :]
-        if index == 0 or not rest.strip() or STATUS_NEXT.match(rest):
+        if index == 0 or STATUS_NEXT.match(rest):
             found.append(run)
     return list(dict.fromkeys(found))
 

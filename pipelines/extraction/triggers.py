@@ -39,6 +39,10 @@ def _lex(regex: str, status: str, role: str, **flags: bool) -> Lexeme:
     return Lexeme(re.compile(regex, re.IGNORECASE), status, role, **flags)
 
 
+# "renewed interest in", "ordered to series" (a first season) are not renewals.
+_NOT_RENEWAL = r"(?:interest|attention|focus|calls?|hopes?|push|efforts?|vigou?r|energy|debate|scrutiny|popularity|life|sense|appreciation|contract|deal|partnership|vows)\b"
+_NOT_SERIES_ORDER = r"(?!\s+(?:\w+\s+){0,3}?(?:to|straight-to)[\s-]series\b)(?![^.]{0,40}\bpilot\b)"
+
 # Order matters: earlier wordings claim their words first.
 LEXICON: list[Lexeme] = [
     # pending: explicit "no decision yet"
@@ -50,6 +54,9 @@ LEXICON: list[Lexeme] = [
     _lex(r"\bawait(?:s|ing)\s+(?:word|a\s+decision|news|(?:its|their)\s+fate|a\s+verdict|a\s+renewal\s+decision)", "pending", "any"),
     _lex(r"\bstill\s+waiting\s+(?:on|for)\s+(?:word|a\s+decision|news)", "pending", "any"),
     _lex(r"\bon\s+the\s+bubble\b", "pending", "any"),
+    _lex(r"\bnot\s+(?:yet\s+)?(?:officially\s+)?(?:announced|confirmed|said|revealed|decided)\s+(?:whether|if)\b", "pending", "any", negation_inside=True),
+    _lex(r"\bno\s+(?:official\s+)?word\s+(?:yet\s+)?(?:on|about|regarding)\s+(?=(?:an?|the|its)\s)", "pending", "any", negation_inside=True),
+    _lex(r"\b(?:has|have)\s+yet\s+to\s+(?:decide|make\s+a\s+(?:decision|call)|announce\s+(?:a|its)\s+decision|renew\s+or\s+cancel)\b", "pending", "any", negation_inside=True),
     _lex(r"\b(?:fate|future)\s+(?:is\s+|remains\s+)(?:still\s+)?(?:up\s+in\s+the\s+air|undecided|uncertain|unknown|unclear|in\s+limbo)", "pending", "any"),
     _lex(r"\bnot\s+(?:yet\s+been|been\s+(?:officially\s+)?(?=renewed\s+yet))\s*(?:officially\s+)?renewed", "pending", "any", negation_inside=True),
     # cancelled wordings that carry their own negation
@@ -62,20 +69,24 @@ LEXICON: list[Lexeme] = [
     _lex(r"\bpull(?:s|ed|ing)?\s+the\s+plug\s+on\b", "cancelled", "obj"),
     _lex(r"\bwalk(?:s|ed|ing)?\s+away\s+from\b", "cancelled", "obj"),
     _lex(r"\brevers(?:ed|es|ing)\s+(?:course|its\s+decision|the\s+decision|itself)\s+on\b", "cancelled", "obj"),
+    _lex(r"\brevers(?:ed|es|ing)\s+(?:its|the|a)\s+(?:decision|plans?)\s+to\s+(?:renew|bring\s+back|continue)\b", "cancelled", "obj"),
+    _lex(r"\b(?:will|would|is|was|has|have)\s+not\s+(?:be\s+|been\s+)?(?:getting|get|receiving|receive)\s+(?:a|an)\s+(?=[\w-]+\s+(?:season|series)\b)", "cancelled", "subj", negation_inside=True),
+    _lex(r"\b(?:will|would)\s+not\s+be\s+renewed\b", "cancelled", "subj", negation_inside=True),
     _lex(r"\brenewal\s+(?:was\s+|has\s+been\s+|had\s+been\s+|is\s+)?(?:reversed|revoked|rescinded|cancell?ed|pulled)\b", "cancelled", "any"),
     _lex(r"\b(?:revok|rescind)(?:ed|es|ing)\s+(?:the|its|a)\s+renewal\b", "cancelled", "any"),
     _lex(r"\bpass(?:ed|es)\s+on\b", "cancelled", "obj"),
     _lex(rf"\b{_CANCEL}\b", "cancelled", "obj"),
-    _lex(r"\bdrop(?:s|ped|ping)\b", "cancelled", "obj"),
+    _lex(r"\bdrop(?:s|ped|ping)\b", "cancelled", "obj", needs_season=True),
     # ending
     _lex(r"\b(?:[\w-]+)\s+and\s+(?:final|last)\s+(?:season|series|instal?ment|chapter|run|outing|cycle)\b", "ending", "any"),
-    _lex(r"\b(?:will|to|would|set\s+to|going\s+to|is\s+to|plans?\s+to|poised\s+to)\s+(?:end|conclude|wrap(?:\s+up)?|finish|close\s+out|bow\s+out|sign\s+off)\s+(?:(?:its|the|their)\s+(?:run|story|series)\s+)?(?:with|after)\b", "ending", "subj"),
-    _lex(r"\b(?:ended|ends|concluded|concludes|wrapped(?:\s+up)?|wraps(?:\s+up)?|closed\s+out|signed\s+off|signs\s+off|bowed\s+out|bows\s+out)\s+(?:its\s+run\s+)?after\b(?=\s+(?:just\s+|only\s+)?\w+\s+(?:seasons|series)\b)", "ending", "subj"),
+    _lex(r"\b(?:will|to|would|set\s+to|going\s+to|is\s+to|plans?\s+to|poised\s+to)\s+(?:now\s+|officially\s+|finally\s+)?(?:end|conclude|wrap(?:\s+up)?|finish|close\s+out|bow\s+out|sign\s+off)\s+(?:(?:its|the|their)\s+(?:run|story|series)\s+)?(?:with|after)\b", "ending", "subj"),
+    _lex(r"\b(?:limited\s+series|miniseries)\b(?=[^.]*\b(?:conclud|end|finale|final|will\s+not\s+return|complete))", "ending", "any"),
+    _lex(r"\b(?:ended|ends|ending|concluded|concludes|concluding|wrapped(?:\s+up)?|wraps(?:\s+up)?|wrapping(?:\s+up)?|closed\s+out|signed\s+off|signs\s+off|bowed\s+out|bows\s+out|bowing\s+out)\s+(?:its\s+run\s+)?after\b(?=\s+(?:just\s+|only\s+)?\w+\s+(?:seasons|series)\b)", "ending", "subj"),
     _lex(r"\b(?:ended|ends|concluded|concludes|wrapped\s+up)\s+its\s+run\b", "ending", "subj"),
     _lex(r"\b(?:will|would)\s+be\s+(?:the|its|the\s+show's|the\s+series')\s+(?:final|last)\b(?!\s+(?:time|episode))", "ending", "subj"),
     _lex(r"\b(?:final|last)\s+(?:season|series)\b", "ending", "any"),
     # renewed
-    _lex(r"\b(?:season|series)\s+\w+\s+is\s+(?:happening|confirmed|a\s+go|officially\s+happening)\b", "renewed", "any"),
+    _lex(r"\b(?:season|series)\s+\w+\s+(?:is\s+)?(?:officially\s+)?(?:happening|confirmed|a\s+go|greenlit)\b", "renewed", "any"),
     _lex(r"\b(?:is|are|was)\s+(?:officially\s+)?(?:coming\s+back|returning|set\s+to\s+return)\s+for\b", "renewed", "subj", needs_season=True),
     _lex(r"\b(?:will|to|set\s+to)\s+return\s+for\b", "renewed", "subj", needs_season=True),
     _lex(r"\b(?:gets?|got|earns?|earned|lands?|landed|scores?|scored|nabs?|nabbed|secures?|secured|receives?|received)\s+(?:an?\s+)?(?=(?:[\w-]+\s+){0,2}(?:season|series)\b)", "renewed", "subj", needs_season=True),
@@ -83,9 +94,12 @@ LEXICON: list[Lexeme] = [
     _lex(r"\bfinds?\s+(?:a\s+)?new\s+home\s+(?:at|on|with)\b", "renewed", "subj"),
     _lex(r"\b\w+[\s-]season\s+(?:renewal|order|pickup|pick-up|extension)\b", "renewed", "any"),
     _lex(r"\b(?:renewal|revival|pickup|pick-up|rescue)\s+of\b", "renewed", "obj", needs_season=True),
-    _lex(r"\brenew(?:s|ed|ing)?\b", "renewed", "obj"),
-    _lex(r"\bpick(?:s|ed|ing)?\s+up\b", "renewed", "obj"),
-    _lex(r"\border(?:s|ed)\b", "renewed", "obj"),
+    _lex(r"\b(?:season|series)\s+\w+\s+(?:renewal|order|pickup|pick-up)\b", "renewed", "any"),
+    _lex(r"\b(?:given|gave|gives|giving)\s+(?:\w+\s+){0,4}?the\s+green\s+light\b", "renewed", "obj"),
+    _lex(r"\b(?:re-?commission(?:s|ed|ing)?|commission(?:s|ed|ing)?\s+(?=(?:an?\s+)?[\w-]+\s+(?:season|series)\b))", "renewed", "obj"),
+    _lex(rf"\brenew(?:s|ed|ing)?\b(?!\s+{_NOT_RENEWAL})", "renewed", "obj"),
+    _lex(rf"\bpick(?:s|ed|ing)?\s+up\b{_NOT_SERIES_ORDER}", "renewed", "obj"),
+    _lex(rf"\border(?:s|ed)\b{_NOT_SERIES_ORDER}", "renewed", "obj"),
     _lex(r"\b(?:greenlit|green-lit|greenlights?|green-lights?|greenlighted|green-lighted)\b", "renewed", "obj"),
     _lex(r"\breviv(?:e|es|ed|ing)\b", "renewed", "obj"),
     _lex(r"\brescu(?:e|es|ed|ing)\b", "renewed", "obj"),
