@@ -11,6 +11,11 @@ Builds the database through the real schema (`storage.open_db`), replays every s
 - a crawl that adds 1,000 claims: `save_article` for 100 articles, then `consolidate`.
 
 Targets (issue 4): each read under 50 ms; re-consolidation after 1,000 new claims under 2 s.
+
+    python benchmarks/ledger_scale.py --reprocess-pages DIR [--copies N] [--workers N]
+
+instead stores every HTML page under DIR `--copies` times (distinct URLs), as a crawl would,
+and times `renewals reprocess` on it, which prints its articles per second.
 """
 
 import argparse
@@ -143,6 +148,36 @@ def crawl_adding_claims(db_path: Path, articles: int, per_article: int, shows: i
     }
 
 
+def reprocess_benchmark(pages: Path, copies: int, workers: int | None, db_path: Path) -> None:
+    """Store saved pages as crawled articles, then run `renewals reprocess` in a new process."""
+    from crawler.page import parse_article
+
+    files = sorted(pages.rglob("*.html"))
+    if not files:
+        sys.exit(f"no .html files under {pages}")
+    db = open_db(db_path)
+    run_id = start_run(db, SOURCES)
+    with db.atomic():
+        for path in files:
+            page = parse_article(path.read_bytes(), f"https://source1.example/{path.stem}")
+            for copy in range(copies):
+                article = {
+                    "url": f"https://source1.example/{copy}/{path.relative_to(pages)}",
+                    "source": "source1", "tier": 2, "title": page.title,
+                    "published": page.published, "modified": page.modified,
+                    "body_html": page.body_html, "text": page.text,
+                    "fetched_at": "2026-01-01T00:00:00+00:00",
+                }  # fmt: skip
+                save_article(db, article, [], run_id)
+    db.close()
+    print(f"{len(files)} pages x {copies} copies stored in {db_path}")
+    command = [sys.executable, "-m", "renewals", "reprocess", "--db", str(db_path)]
+    if workers:
+        command += ["--workers", str(workers)]
+    print("$ " + " ".join(command[1:]))
+    subprocess.run(command, check=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", type=Path, help="Keep the database here (default: a temp dir).")
@@ -154,8 +189,14 @@ def main() -> None:
     parser.add_argument(
         "--reuse", action="store_true", help="Time an existing --db without rebuilding it."
     )
+    parser.add_argument("--reprocess-pages", type=Path, metavar="DIR")
+    parser.add_argument("--copies", type=int, default=50)
+    parser.add_argument("--workers", type=int)
     args = parser.parse_args()
     db_path = args.db or Path(tempfile.mkdtemp(prefix="ledger-scale-")) / "scale.db"
+    if args.reprocess_pages:
+        reprocess_benchmark(args.reprocess_pages, args.copies, args.workers, db_path)
+        return
     if db_path.exists() and not args.reuse:
         sys.exit(f"{db_path} exists: give a new path, or --reuse it")
     if not args.reuse:

@@ -63,13 +63,40 @@ def save_article(
         return replace_claims(db, {**row, "first_fetched_at": first_fetched}, claims)
 
 
+STATUSES = {"renewed", "cancelled", "ending", "pending"}
+
+
+def _status(value: object) -> str:
+    """SPEC's vocabulary; American spelling in, `cancelled` out. Anything else is a bug upstream."""
+    status = str(value or "").strip().lower().replace("canceled", "cancelled")
+    if status not in STATUSES:
+        raise ValueError(f"claim status must be one of {sorted(STATUSES)}, got {value!r}")
+    return status
+
+
+def _season(value: object) -> int | None:
+    """A season is a positive whole number or unknown (None)."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise ValueError(f"claim season must be a whole number or None, got {value!r}")
+    try:
+        season = int(value)
+    except ValueError:
+        raise ValueError(f"claim season must be a whole number or None, got {value!r}") from None
+    if season < 1:
+        raise ValueError(f"claim season must be 1 or more, got {value!r}")
+    return season
+
+
 def replace_claims(
     db: sqlite_utils.Database, article: dict[str, Any], claims: list[dict]
 ) -> set[str]:
     """Put `claims` in place of the stored article's claims; upsert their shows and spellings.
 
     `article` is the stored row (url, source, tier, published, first_fetched_at). Returns the
-    keys of the shows the claims are about.
+    keys of the shows the claims are about. A claim with an unknown status or a season that
+    is not a positive whole number raises ValueError (and the caller's transaction rolls back).
     """
     url, first_fetched = article["url"], article["first_fetched_at"]
     rows, shows, aliases = [], {}, set()
@@ -85,8 +112,8 @@ def replace_claims(
                 "article_url": url,
                 "show_key": key,
                 "show": title,
-                "season": claim.get("season"),
-                "status": claim["status"],
+                "season": _season(claim.get("season")),
+                "status": _status(claim.get("status")),
                 "network": claim.get("network"),
                 "announced": claim.get("announced"),
                 "confidence": claim.get("confidence"),

@@ -60,6 +60,17 @@ class State:
         return (self.status, self.season)
 
 
+def _claim_order(claim: dict[str, Any]) -> tuple:
+    return (
+        claim["article_url"],
+        claim["status"],
+        claim["effective"],
+        claim["season"] or 0,
+        claim["network"] or "",
+        claim["evidence"] or "",
+    )
+
+
 def decisions(claims: Iterable[dict[str, Any]]) -> list[Decision]:
     """Firm claims grouped by (article, status, date), in the order they were decided.
 
@@ -67,9 +78,9 @@ def decisions(claims: Iterable[dict[str, Any]]) -> list[Decision]:
     highest season. Ties on the date put less trusted sources first, so the trusted word stands.
     """
     merged: dict[tuple[str, str, str], Decision] = {}
-    for claim in claims:
-        if (claim["confidence"] or 0) < FIRM_CONFIDENCE:
-            continue
+    firm = [c for c in claims if (c["confidence"] or 0) >= FIRM_CONFIDENCE]
+    firm.sort(key=_claim_order)  # so the result never depends on the order claims were read
+    for claim in firm:
         group = (claim["article_url"], claim["status"], claim["effective"])
         found = merged.get(group)
         if found is None:
@@ -132,9 +143,14 @@ class ShowLedger:
             return False  # about an earlier season: history, not news
         if d.status == "pending" and cur.status in DECISIONS and d.season == cur.season:
             return False  # "no decision yet" after the decision was made is stale
-        if d.key in self.superseded and not d.announced and d.network in (
-            None,
-            self.superseded[d.key],
+        if (
+            d.key in self.superseded
+            and not d.announced
+            and d.network
+            in (
+                None,
+                self.superseded[d.key],
+            )
         ):
             return False  # an undated restatement of a status the show already left behind
         if d.tier > cur.tier and _within_trust_window(cur.trusted_on, d.effective):

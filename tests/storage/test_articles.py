@@ -69,13 +69,30 @@ def test_claims_without_a_show_are_skipped(db, store) -> None:
     assert db["claims"].count == 0
 
 
-def test_a_bad_claim_rolls_back_the_whole_article(db, run) -> None:
-    bad = {"show": "Broken"}  # no status
-    with pytest.raises(KeyError):
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"show": "Broken"},  # no status
+        {"show": "Broken", "status": "renewed?"},
+        {"show": "Broken", "status": "renewed", "season": 0},
+        {"show": "Broken", "status": "renewed", "season": "two"},
+        {"show": "Broken", "status": "renewed", "season": 2.5},
+        {"show": "Broken", "status": "renewed", "season": True},
+    ],
+)
+def test_a_bad_claim_rolls_back_the_whole_article(db, run, bad: dict) -> None:
+    with pytest.raises(ValueError, match="claim (status|season)"):
         save_article(db, article("https://d/1"), [claim("Fine", "renewed", 2), bad], run)
     assert db["articles"].count == 0
     assert db["claims"].count == 0
     assert db["shows"].count == 0
+
+
+def test_american_spelling_and_numeric_strings_are_normalised(db, store) -> None:
+    store("https://d/1", [{"show": "X", "status": "Canceled", "season": "3"}])
+    assert list(db.query("select status, season from claims")) == [
+        {"status": "cancelled", "season": 3}
+    ]
 
 
 def test_seen_urls(db, store) -> None:
