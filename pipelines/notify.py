@@ -69,7 +69,7 @@ def instantiate(url: str, alert_id: str | None = None) -> tuple[Any, dict[str, s
         expanded = urlunsplit(parts._replace(query=f"{parts.query}&{extra}".lstrip("&")))
     plugin = apprise.Apprise.instantiate(expanded)
     if plugin is None:
-        raise TargetError(f"not a usable Apprise URL: {url}")
+        raise TargetError("not a usable Apprise URL")
     return plugin, secrets
 
 
@@ -125,7 +125,7 @@ def _state(status: str | None, season: int | None) -> str:
 def _link(url: str | None, body_format: apprise.NotifyFormat) -> str:
     """The article URL, as a link only when it is http(s); never a javascript: link."""
     text = clean(url or "unknown", URL_MAX)
-    if not url or urlsplit(url).scheme.lower() not in ("http", "https") or text != url:
+    if not url or text != url or not re.match(r"https?://[^\s<>\"]+$", url, re.IGNORECASE):
         return escape(text, body_format)
     if body_format == apprise.NotifyFormat.HTML:
         return f'<a href="{html.escape(url, quote=True)}">{html.escape(url)}</a>'

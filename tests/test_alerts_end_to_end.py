@@ -178,7 +178,7 @@ def test_a_bad_notify_url_stops_the_crawl_before_it_starts(tmp_path, local_site)
     result = crawl(sources, tmp_path / "renewals.db", "--notify", "nosuchscheme://x")
     assert result.returncode != 0
     assert result.stderr.strip().splitlines() == [
-        "Error: alert target 'nosuchscheme://x': not a usable Apprise URL: nosuchscheme://x"
+        "Error: alert target 'nosuchscheme://x': not a usable Apprise URL"
     ]
     assert site.requests == []
     missing = run_renewals("alerts", "list", "--db", str(tmp_path / "missing.db"))
