@@ -238,8 +238,13 @@ def deliver_pending(
     db: sqlite_utils.Database, *, due_only: bool = True, now: datetime | None = None
 ) -> DeliveryReport:
     """Send pending deliveries, target by target; a run's changes beyond the target's digest
-    threshold go as one digest. Each send is booked at once, in its own short transaction."""
+    threshold go as one digest. Each send is booked at once, in its own short transaction.
+
+    Once a send to a target fails, its other deliveries are booked as failed attempts with the
+    same error without trying them: a hung receiver costs one timeout per pass, not one each.
+    """
     report = DeliveryReport()
+    down: dict[int, str] = {}  # target id -> the error that made it down for this pass
     groups: dict[tuple[int, Any], list[dict[str, Any]]] = {}
     for delivery in outbox.pending_deliveries(db, now=now, due_only=due_only):
         groups.setdefault((delivery["target_id"], delivery["message"]["run_id"]), []).append(
@@ -251,8 +256,15 @@ def deliver_pending(
             units = [(batch, digest_id(batch), _digest_renderer(batch))]
         else:
             units = [([d], d["alert_id"], _change_renderer(d)) for d in batch]
+        target = batch[0]["target_id"]
         for deliveries, identifier, render in units:
-            error = send(url, render, identifier)
+            if target in down:
+                error = f"not tried, the target failed just before: {down[target]}"
+            else:
+                error = send(url, render, identifier)
+                if error is not None:
+                    down[target] = error
+                    report.errors.append(f"{url}: {error}")
             rows = outbox.record_attempt(db, [d["id"] for d in deliveries], error, now=now)
             for row in rows:
                 if row["status"] == "sent":
@@ -261,8 +273,6 @@ def deliver_pending(
                     report.failed += 1
                 else:
                     report.retrying += 1
-            if error is not None:
-                report.errors.append(f"{url}: {error}")
     return report
 
 

@@ -2,6 +2,7 @@
 secrets from the environment, hostile evidence, and the `[alerts]` configuration."""
 
 import html
+import time
 from pathlib import Path
 
 import pytest
@@ -89,6 +90,23 @@ def test_receiver_down_keeps_deliveries_pending_then_delivers_each_exactly_once(
         "Lantern Row",
     ]
     assert statuses(db) == ["sent", "sent"]
+
+
+def test_a_hung_receiver_costs_one_timeout_per_pass_not_one_per_alert(db) -> None:
+    with JsonReceiver(mode="hang") as hung, JsonReceiver() as healthy:
+        sync_targets(db, [Target(hung.url(query="rto=0.5")), Target(healthy.url())])
+        for n in range(5):
+            add_change(db, show_key=f"show {n}", show=f"Show {n}")
+        start = time.monotonic()
+        report = deliver_pending(db)
+        elapsed = time.monotonic() - start
+    assert (report.sent, report.retrying) == (5, 5)
+    assert len(hung.payloads) == 1  # one try, then the others wait for the next pass
+    assert elapsed < 3
+    hung_rows = [row for row in list_deliveries(db) if "rto=" in row["url"]]
+    assert {(row["status"], row["attempts"]) for row in hung_rows} == {("pending", 1)}
+    assert sum("not tried" in row["last_error"] for row in hung_rows) == 4
+    assert len(report.errors) == 1
 
 
 def test_a_receiver_answering_500_is_a_failure_not_a_delivery(db) -> None:
