@@ -5,8 +5,8 @@ characters dropped, whitespace collapsed), truncated, then escaped for the forma
 renders (plain text, Markdown or HTML) before it is put into a message.
 
 A delivery is marked sent only after Apprise reports success, so a crash in between sends it
-again on the next run; the alert id in every message (and in a JSON payload's `alert_id`)
-lets a receiver drop the repeat.
+again on the next run; the alert id in every message (also in a JSON payload's `alert_id`
+and an e-mail's `X-Renewals-Alert-Id` header) lets a receiver drop the repeat.
 """
 
 import html
@@ -28,7 +28,14 @@ EVIDENCE_MAX = 300
 FIELD_MAX = 120
 URL_MAX = 500
 DIGEST_LINES_MAX = 50
-JSON_SCHEMES = ("json", "jsons")
+# Where the alert id goes besides the text, for receivers that dedupe mechanically:
+# a JSON webhook's payload field, an e-mail header (Apprise URL parameters `:field`, `+header`).
+ID_PARAMETERS = {
+    "json": ":alert_id",
+    "jsons": ":alert_id",
+    "mailto": "+X-Renewals-Alert-Id",
+    "mailtos": "+X-Renewals-Alert-Id",
+}
 _PLACEHOLDER = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _MARKDOWN_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")  # all ASCII punctuation (CommonMark)
 
@@ -63,9 +70,10 @@ def _scrub(text: str, secrets: dict[str, str]) -> str:
 def instantiate(url: str, alert_id: str | None = None) -> tuple[Any, dict[str, str]]:
     """The Apprise plugin for a configured URL, raising TargetError when it is unusable."""
     expanded, secrets = expand_url(url)
-    if alert_id is not None and urlsplit(expanded).scheme.lower() in JSON_SCHEMES:
-        parts = urlsplit(expanded)
-        extra = f":alert_id={quote(alert_id)}"
+    parts = urlsplit(expanded)
+    parameter = ID_PARAMETERS.get(parts.scheme.lower())
+    if alert_id is not None and parameter is not None:
+        extra = f"{quote(parameter)}={quote(alert_id)}"
         expanded = urlunsplit(parts._replace(query=f"{parts.query}&{extra}".lstrip("&")))
     plugin = apprise.Apprise.instantiate(expanded)
     if plugin is None:

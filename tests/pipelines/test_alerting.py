@@ -63,6 +63,7 @@ def test_email_arrives_with_subject_and_body(db) -> None:
     (mail,) = smtp.messages
     assert mail["Subject"] == "Copper Sky: renewed (season 2) -> cancelled (season 2)"
     assert mail["To"] == "fan@example.com"
+    assert mail["X-Renewals-Alert-Id"] == list_deliveries(db)[0]["alert_id"]
     body = mail.get_body(("html",)).get_content()
     assert "<b>Copper Sky: renewed (season 2) -&gt; cancelled (season 2)</b>" in body
     assert f'<a href="{change["url"]}">' in body
