@@ -7,6 +7,7 @@ import pytest
 from storage.outbox import (
     Target,
     alert_id,
+    enqueue,
     list_deliveries,
     parse_transition,
     pending_deliveries,
@@ -28,6 +29,8 @@ def test_each_change_gets_one_pending_delivery_per_active_target(db) -> None:
     assert {row["attempts"] for row in rows} == {0}
     assert {row["alert_id"] for row in rows} == {alert_id(change)}
     assert rows[0]["message"]["evidence"] == change["evidence"]
+    enqueue(db, change)  # the same change again (a retried transaction): nothing doubles
+    assert len(list_deliveries(db)) == 2
 
 
 def test_a_target_without_filters_gets_every_change_and_filters_narrow_it(db) -> None:
