@@ -6,7 +6,7 @@ it is sent or given up. Each delivery carries its own copy of the message (a rep
 rebuild the changes table) and an alert id that receivers can dedupe on.
 
 Target URLs are stored as configured, with `${ENV}` placeholders expanded only when sending
-(pipelines.notify), so secrets stay out of the database. Tables: db.py, schema version 2.
+(pipelines.notify), so secrets stay out of the database. Tables: storage/db.py, version 3.
 """
 
 import hashlib
