@@ -7,7 +7,7 @@ cleaned `body_html`, so stored articles can be re-extracted without the original
 
 import re
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from crawler.page import ArticlePage, parse_article
 from pipelines.extraction.blocks import Article, Block, clean, read_articles
@@ -264,6 +264,7 @@ def _sentence_claims(
     if not triggers:
         return []
     mentions = find_mentions(text, context.book)
+    season_mentions = find_seasons(text)
     masked = text
     for found in mentions:  # "Copper Sky" names no network
         masked = masked[: found.start] + " " * (found.end - found.start) + masked[found.end :]
@@ -278,7 +279,7 @@ def _sentence_claims(
         shows = [_resolve(m, context, text, trigger) for m in _coordinated(text, mention, mentions)]
         if not shows or not all(shows):
             continue
-        seasons = _seasons(text, trigger, left, right)
+        seasons = _seasons(season_mentions, text, trigger, left, right)
         if (trigger.needs_season or mention.guessed) and seasons == [None]:
             continue
         score = confidence
@@ -301,7 +302,7 @@ def _sentence_claims(
 
 
 def _coordinated(text: str, mention: Mention | None, mentions: list[Mention]) -> list[Mention]:
-    """ "renewed Night Court and Quantum Leap": every title joined to the one found by and/commas."""
+    """Every title joined to the found one by and/commas ("renewed X and Y")."""
     if mention is None:
         return []
     if mention.anaphor or mention.guessed:
@@ -403,17 +404,16 @@ def _resolve(mention: Mention | None, context: _Context, text: str, trigger: Tri
     return context.book.canonical(mention.title)
 
 
-def _seasons(text: str, trigger: Trigger, left: int, right: int) -> list[int | None]:
+def _seasons(
+    found: list[SeasonMention], text: str, trigger: Trigger, left: int, right: int
+) -> list[int | None]:
+    """Seasons from the trigger's own words and after it first, then shortly before it."""
     stop = len(text) if trigger.status == "pending" else right
-    ahead = [
-        replace(m, start=m.start + trigger.start, end=m.end + trigger.start)
-        for m in find_seasons(text[trigger.start : stop])
-    ]
+    ahead = [m for m in found if trigger.start <= m.start < stop]
     reach = 200 if trigger.status in {"cancelled", "ending"} else 45
     window = max(left, trigger.start - reach)
-    behind = list(reversed(find_seasons(text[window : trigger.start])))
-    candidates = ahead + behind
-    return _arithmetic(trigger.status, candidates) or [None]
+    behind = [m for m in reversed(found) if m.start >= window and m.end <= trigger.start]
+    return _arithmetic(trigger.status, ahead + behind) or [None]
 
 
 def _arithmetic(status: str, mentions: list[SeasonMention]) -> list[int | None]:

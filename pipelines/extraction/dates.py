@@ -37,6 +37,10 @@ WEEKDAY_NAMES = {
         ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
     )
 }
+LEADING_WORDS = re.compile(
+    r"^(?:(?:in|on|since|of|back\s+in|by)\s+)?(?:(?:earlier|later)\s+)?(?:(?:early|mid|late)[\s-]+)?",
+    re.I,
+)
 SETTINGS_BASE = {"PREFER_DAY_OF_MONTH": "first", "PREFER_DATES_FROM": "past"}
 
 
@@ -53,9 +57,7 @@ def find_date_phrases(text: str) -> list[tuple[int, str]]:
 def parse_phrase(phrase: str, published: str | None) -> str | None:
     """ "January 2020" -> "2020-01", "on Tuesday" -> the Tuesday before `published`."""
     base = _base(published)
-    text = re.sub(r"^(?:in|on|since|of|back\s+in|by)\s+", "", phrase.strip(), flags=re.I)
-    text = re.sub(r"^(?:earlier|later)\s+", "", text, flags=re.I)
-    text = re.sub(r"^(?:early|mid|late)[\s-]+", "", text, flags=re.I)
+    text = LEADING_WORDS.sub("", phrase.strip())
     lowered = text.lower()
     if base and lowered in {"this month"}:
         return f"{base.year:04d}-{base.month:02d}"
@@ -76,6 +78,9 @@ def parse_phrase(phrase: str, published: str | None) -> str | None:
             return None
         back = (base.weekday() - weekday) % 7 or (7 if lowered.startswith("last") else 0)
         return date.fromordinal(base.toordinal() - back).isoformat()
+    fast = _calendar(text, base)
+    if fast:
+        return fast
     settings = dict(SETTINGS_BASE)
     if base:
         settings["RELATIVE_BASE"] = base
@@ -93,6 +98,44 @@ def parse_phrase(phrase: str, published: str | None) -> str | None:
     if data.period == "month":
         return f"{parsed.year:04d}-{parsed.month:02d}"
     return parsed.date().isoformat()
+
+
+MONTH_NUMBER = {
+    name: number
+    for number, names in enumerate(
+        [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",),
+         ("jun", "june"), ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"),
+         ("oct", "october"), ("nov", "november"), ("dec", "december")],
+        start=1,
+    )
+    for name in names
+}  # fmt: skip
+CALENDAR = re.compile(
+    r"(?:(?P<d1>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m1>[a-z]+)\.?|(?P<m2>[a-z]+)\.?"
+    r"(?:\s+(?P<d2>\d{1,2})(?:st|nd|rd|th)?)?)(?:,?\s+(?P<y>\d{4}))?"
+)
+
+
+def _calendar(text: str, base: datetime | None) -> str | None:
+    """The common absolute forms without dateparser: "14th March 2019", "May 2018", "March"."""
+    match = CALENDAR.fullmatch(text.lower())
+    if not match:
+        return None
+    month = MONTH_NUMBER.get(match.group("m1") or match.group("m2") or "")
+    if month is None:
+        return None
+    day = int(match.group("d1") or match.group("d2") or 0)
+    year = int(match.group("y")) if match.group("y") else None
+    if year is None:
+        if base is None:
+            return None
+        year = base.year if (month, day or 1) <= (base.month, base.day) else base.year - 1
+    if not day:
+        return f"{year:04d}-{month:02d}"
+    try:
+        return date(year, month, day).isoformat()
+    except ValueError:
+        return None
 
 
 def _base(published: str | None) -> datetime | None:

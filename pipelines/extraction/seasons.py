@@ -58,6 +58,33 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 ]  # fmt: skip
 
 
+# Every pattern above needs one of these words; most text has none.
+SEASONISH = re.compile(
+    r"season|series|instal|chapter|\brun|outing|cycle|\bS\d|\b(?:for|order|ordered)\s+(?:an?|the)\s",
+    re.I,
+)
+
+
+# A cheap pre-check per pattern above (None: always run).
+CUES = [
+    re.compile(p) if p else None
+    for p in (
+        r"more|additional|further",
+        r"renewal|order|pickup|deal|extension",
+        r"through|thru|until|till",
+        r"after|following|end of",
+        r"ran|run|last|made it|spann|aired",
+        r"run",
+        None,
+        r"and|&",
+        r"season|series",
+        None,
+        r"s\d",
+        r"for |order",
+    )
+]
+
+
 @dataclass
 class SeasonMention:
     start: int
@@ -79,8 +106,13 @@ def number(word: str) -> int | None:
 def find_seasons(text: str) -> list[SeasonMention]:
     """All season mentions, non-overlapping, in text order (earlier patterns win)."""
     found: list[SeasonMention] = []
+    if not SEASONISH.search(text):
+        return found
+    lowered = text.lower()
     taken: list[tuple[int, int]] = []
-    for kind, pattern in PATTERNS:
+    for (kind, pattern), cue in zip(PATTERNS, CUES, strict=True):
+        if cue and not cue.search(lowered):
+            continue
         for match in pattern.finditer(text):
             if any(match.start() < end and start < match.end() for start, end in taken):
                 continue

@@ -89,6 +89,10 @@ BAD_TITLE = re.compile(
 )
 
 
+NETWORK_POSSESSIVE = re.compile(r"^(?:the\s+)?(?:" + NETWORK_RE.pattern + r")'s\s+")
+NETWORK_FIRST = re.compile(r"^(?:" + NETWORK_RE.pattern + r")\s+")
+
+
 @dataclass
 class Mention:
     start: int
@@ -132,7 +136,7 @@ class TitleBook:
 
 def tidy(title: str) -> str:
     title = title.strip(" \t\"'.,:;!?-\u2013\u2014()")
-    title = re.sub(r"^(?:the\s+)?(?:" + NETWORK_RE.pattern + r")'s\s+", "", title)
+    title = NETWORK_POSSESSIVE.sub("", title)
     return re.sub(r"\s+", " ", title)
 
 
@@ -181,9 +185,11 @@ def headline_titles(headline: str, body: str) -> list[str]:
     segments = re.split(r"\s*(?:[:;!?|\u2013\u2014]|\s-\s|,)\s*", headline)
     for index, segment in enumerate([headline, *segments]):
         segment = QUESTION_START.sub("", QUESTION_START.sub("", segment.strip()))
-        segment = re.sub(r"^(?:" + NETWORK_RE.pattern + r")\s+", "", segment)
+        segment = NETWORK_FIRST.sub("", segment)
         run = capitalised_run(segment)
-        while run and not re.search(rf"(?<![\w-]){re.escape(run)}(?![\w-])", body):
+        while run and not (
+            run in body and re.search(rf"(?<![\w-]){re.escape(run)}(?![\w-])", body)
+        ):
             shorter = run.rsplit(" ", 1)[0] if " " in run else ""
             run = tidy(shorter) if shorter and plausible(tidy(shorter)) else None
         if not run or run.split()[0].lower() in STOP_START or any(run in f for f in found):

@@ -33,10 +33,12 @@ class Lexeme:
     role: str
     needs_season: bool = False
     negation_inside: bool = False  # the wording itself is negative ("will not return")
+    cues: tuple[str, ...] = ()  # lower-case substrings one of which must occur (a cheap pre-check)
 
 
-def _lex(regex: str, status: str, role: str, **flags: bool) -> Lexeme:
-    return Lexeme(re.compile(regex, re.IGNORECASE), status, role, **flags)
+def _lex(regex: str, status: str, role: str, cue: str = "", **flags: bool) -> Lexeme:
+    cues = tuple(c.strip() for c in cue.split("|")) if cue else ()
+    return Lexeme(re.compile(regex, re.IGNORECASE), status, role, cues=cues, **flags)
 
 
 # "renewed interest in", "ordered to series" (a first season) are not renewals.
@@ -46,67 +48,71 @@ _NOT_SERIES_ORDER = r"(?!\s+(?:\w+\s+){0,3}?(?:to|straight-to)[\s-]series\b)(?![
 # Order matters: earlier wordings claim their words first.
 LEXICON: list[Lexeme] = [
     # pending: explicit "no decision yet"
-    _lex(rf"\bnot\s+(?:yet\s+)?(?:been\s+)?(?:officially\s+)?(?:{_RENEW}|{_CANCEL})\s+(?:or|nor)\s+(?:{_RENEW}|{_CANCEL})(?:\s+yet)?", "pending", "any", negation_inside=True),
-    _lex(rf"\bneither\s+(?:been\s+)?(?:officially\s+)?(?:{_RENEW}|{_CANCEL})\s+nor\s+(?:{_RENEW}|{_CANCEL})", "pending", "any", negation_inside=True),
-    _lex(r"\bno\s+(?:official\s+|final\s+|formal\s+)?decision\s+(?:has\s+(?:yet\s+)?been\s+(?:made|reached|announced)|(?:yet\s+)?(?:on|about|regarding)\b|yet\b)", "pending", "any", negation_inside=True),
-    _lex(r"\bmade\s+no\s+(?:official\s+|final\s+|formal\s+)?decision", "pending", "any", negation_inside=True),
-    _lex(r"\bnot\s+(?:yet\s+)?(?:made|announced|reached|taken|given)\s+(?:a|any|its|their)\s+(?:final\s+|official\s+|formal\s+)?(?:decision|verdict)", "pending", "any", negation_inside=True),
-    _lex(r"\bawait(?:s|ing)\s+(?:word|a\s+decision|news|(?:its|their)\s+fate|a\s+verdict|a\s+renewal\s+decision)", "pending", "any"),
-    _lex(r"\bstill\s+waiting\s+(?:on|for)\s+(?:word|a\s+decision|news)", "pending", "any"),
-    _lex(r"\bon\s+the\s+bubble\b", "pending", "any"),
-    _lex(r"\bnot\s+(?:yet\s+)?(?:officially\s+)?(?:announced|confirmed|said|revealed|decided)\s+(?:whether|if)\b", "pending", "any", negation_inside=True),
-    _lex(r"\bno\s+(?:official\s+)?word\s+(?:yet\s+)?(?:on|about|regarding)\s+(?=(?:an?|the|its)\s)", "pending", "any", negation_inside=True),
-    _lex(r"\b(?:has|have)\s+yet\s+to\s+(?:decide|make\s+a\s+(?:decision|call)|announce\s+(?:a|its)\s+decision|renew\s+or\s+cancel)\b", "pending", "any", negation_inside=True),
-    _lex(r"\b(?:fate|future)\s+(?:is\s+|remains\s+)(?:still\s+)?(?:up\s+in\s+the\s+air|undecided|uncertain|unknown|unclear|in\s+limbo)", "pending", "any"),
-    _lex(r"\bnot\s+(?:yet\s+been|been\s+(?:officially\s+)?(?=renewed\s+yet))\s*(?:officially\s+)?renewed", "pending", "any", negation_inside=True),
+    _lex(rf"\bnot\s+(?:yet\s+)?(?:been\s+)?(?:officially\s+)?(?:{_RENEW}|{_CANCEL})\s+(?:or|nor)\s+(?:{_RENEW}|{_CANCEL})(?:\s+yet)?", "pending", "any", negation_inside=True, cue="not"),
+    _lex(rf"\bneither\s+(?:been\s+)?(?:officially\s+)?(?:{_RENEW}|{_CANCEL})\s+nor\s+(?:{_RENEW}|{_CANCEL})", "pending", "any", negation_inside=True, cue="neither"),
+    _lex(r"\bno\s+(?:official\s+|final\s+|formal\s+)?decision\s+(?:has\s+(?:yet\s+)?been\s+(?:made|reached|announced)|(?:yet\s+)?(?:on|about|regarding)\b|yet\b)", "pending", "any", negation_inside=True, cue="decision"),
+    _lex(r"\bmade\s+no\s+(?:official\s+|final\s+|formal\s+)?decision", "pending", "any", negation_inside=True, cue="decision"),
+    _lex(r"\bnot\s+(?:yet\s+)?(?:made|announced|reached|taken|given)\s+(?:a|any|its|their)\s+(?:final\s+|official\s+|formal\s+)?(?:decision|verdict)", "pending", "any", negation_inside=True, cue="decision|verdict"),
+    _lex(r"\bawait(?:s|ing)\s+(?:word|a\s+decision|news|(?:its|their)\s+fate|a\s+verdict|a\s+renewal\s+decision)", "pending", "any", cue="await"),
+    _lex(r"\bstill\s+waiting\s+(?:on|for)\s+(?:word|a\s+decision|news)", "pending", "any", cue="waiting"),
+    _lex(r"\bon\s+the\s+bubble\b", "pending", "any", cue="bubble"),
+    _lex(r"\bnot\s+(?:yet\s+)?(?:officially\s+)?(?:announced|confirmed|said|revealed|decided)\s+(?:whether|if)\b", "pending", "any", negation_inside=True, cue="whether| if"),
+    _lex(r"\bno\s+(?:official\s+)?word\s+(?:yet\s+)?(?:on|about|regarding)\s+(?=(?:an?|the|its)\s)", "pending", "any", negation_inside=True, cue="word"),
+    _lex(r"\b(?:has|have)\s+yet\s+to\s+(?:decide|make\s+a\s+(?:decision|call)|announce\s+(?:a|its)\s+decision|renew\s+or\s+cancel)\b", "pending", "any", negation_inside=True, cue="yet"),
+    _lex(r"\b(?:fate|future)\s+(?:is\s+|remains\s+)(?:still\s+)?(?:up\s+in\s+the\s+air|undecided|uncertain|unknown|unclear|in\s+limbo)", "pending", "any", cue="fate|future"),
+    _lex(r"\bnot\s+(?:yet\s+been|been\s+(?:officially\s+)?(?=renewed\s+yet))\s*(?:officially\s+)?renewed", "pending", "any", negation_inside=True, cue="renewed"),
     # cancelled wordings that carry their own negation
-    _lex(r"\b(?:will|would|is|are|was|were|to)\s+not\s+(?:be\s+)?(?:return(?:ing)?|coming\s+back|back)\b", "cancelled", "subj", negation_inside=True),
-    _lex(r"\bnot\s+(?:be\s+)?(?:bringing|brought|bring)\s+back\b", "cancelled", "obj", negation_inside=True),
-    _lex(r"\bthere\s+will\s+be\s+no\s+(?=(?:[\w:'-]+\s+){0,4}(?:season|series)\b)", "cancelled", "any", negation_inside=True),
-    _lex(r"\bno\s+longer\s+(?:air|stream|produce|make|continue|move\s+forward\s+with)\b", "cancelled", "any", negation_inside=True),
-    _lex(r"\b(?:decided|decision|chose|opted|elected)\s+not\s+to\s+(?:continue|renew|move\s+forward\s+with|order\s+more\s+of|bring\s+back)\b", "cancelled", "obj", negation_inside=True),
-    _lex(r"\b(?:will|would)\s+not\s+air\b", "cancelled", "subj", negation_inside=True),
-    _lex(r"\bpull(?:s|ed|ing)?\s+the\s+plug\s+on\b", "cancelled", "obj"),
-    _lex(r"\bwalk(?:s|ed|ing)?\s+away\s+from\b", "cancelled", "obj"),
-    _lex(r"\brevers(?:ed|es|ing)\s+(?:course|its\s+decision|the\s+decision|itself)\s+on\b", "cancelled", "obj"),
-    _lex(r"\brevers(?:ed|es|ing)\s+(?:its|the|a)\s+(?:decision|plans?)\s+to\s+(?:renew|bring\s+back|continue)\b", "cancelled", "obj"),
-    _lex(r"\b(?:will|would|is|was|has|have)\s+not\s+(?:be\s+|been\s+)?(?:getting|get|receiving|receive)\s+(?:a|an)\s+(?=[\w-]+\s+(?:season|series)\b)", "cancelled", "subj", negation_inside=True),
-    _lex(r"\b(?:will|would)\s+not\s+be\s+renewed\b", "cancelled", "subj", negation_inside=True),
-    _lex(r"\brenewal\s+(?:was\s+|has\s+been\s+|had\s+been\s+|is\s+)?(?:reversed|revoked|rescinded|cancell?ed|pulled)\b", "cancelled", "any"),
-    _lex(r"\b(?:revok|rescind)(?:ed|es|ing)\s+(?:the|its|a)\s+renewal\b", "cancelled", "any"),
-    _lex(r"\bpass(?:ed|es)\s+on\b", "cancelled", "obj"),
-    _lex(rf"\b{_CANCEL}\b", "cancelled", "obj"),
-    _lex(r"\bdrop(?:s|ped|ping)\b", "cancelled", "obj", needs_season=True),
+    _lex(r"\b(?:will|would|is|are|was|were|to)\s+not\s+(?:be\s+)?(?:return(?:ing)?|coming\s+back|back)\b", "cancelled", "subj", negation_inside=True, cue="not"),
+    _lex(r"\bnot\s+(?:be\s+)?(?:bringing|brought|bring)\s+back\b", "cancelled", "obj", negation_inside=True, cue="back"),
+    _lex(r"\bthere\s+will\s+be\s+no\s+(?=(?:[\w:'-]+\s+){0,4}(?:season|series)\b)", "cancelled", "any", negation_inside=True, cue="no "),
+    _lex(r"\bno\s+longer\s+(?:air|stream|produce|make|continue|move\s+forward\s+with)\b", "cancelled", "any", negation_inside=True, cue="longer"),
+    _lex(r"\b(?:decided|decision|chose|opted|elected)\s+not\s+to\s+(?:continue|renew|move\s+forward\s+with|order\s+more\s+of|bring\s+back)\b", "cancelled", "obj", negation_inside=True, cue="not to"),
+    _lex(r"\b(?:will|would)\s+not\s+air\b", "cancelled", "subj", negation_inside=True, cue="air"),
+    _lex(r"\bpull(?:s|ed|ing)?\s+the\s+plug\s+on\b", "cancelled", "obj", cue="plug"),
+    _lex(r"\bwalk(?:s|ed|ing)?\s+away\s+from\b", "cancelled", "obj", cue="away"),
+    _lex(r"\brevers(?:ed|es|ing)\s+(?:course|its\s+decision|the\s+decision|itself)\s+on\b", "cancelled", "obj", cue="revers"),
+    _lex(r"\brevers(?:ed|es|ing)\s+(?:its|the|a)\s+(?:decision|plans?)\s+to\s+(?:renew|bring\s+back|continue)\b", "cancelled", "obj", cue="revers"),
+    _lex(r"\b(?:will|would|is|was|has|have)\s+not\s+(?:be\s+|been\s+)?(?:getting|get|receiving|receive)\s+(?:a|an)\s+(?=[\w-]+\s+(?:season|series)\b)", "cancelled", "subj", negation_inside=True, cue="not"),
+    _lex(r"\b(?:will|would)\s+not\s+be\s+renewed\b", "cancelled", "subj", negation_inside=True, cue="renewed"),
+    _lex(r"\brenewal\s+(?:was\s+|has\s+been\s+|had\s+been\s+|is\s+)?(?:reversed|revoked|rescinded|cancell?ed|pulled)\b", "cancelled", "any", cue="renewal"),
+    _lex(r"\b(?:revok|rescind)(?:ed|es|ing)\s+(?:the|its|a)\s+renewal\b", "cancelled", "any", cue="renewal"),
+    _lex(r"\bpass(?:ed|es)\s+on\b", "cancelled", "obj", cue="pass"),
+    _lex(rf"\b{_CANCEL}\b", "cancelled", "obj", cue="cancel|axe|axing|scrap"),
+    _lex(r"\bdrop(?:s|ped|ping)\b", "cancelled", "obj", needs_season=True, cue="drop"),
     # ending
-    _lex(r"\b(?:[\w-]+)\s+and\s+(?:final|last)\s+(?:season|series|instal?ment|chapter|run|outing|cycle)\b", "ending", "any"),
-    _lex(r"\b(?:will|to|would|set\s+to|going\s+to|is\s+to|plans?\s+to|poised\s+to)\s+(?:now\s+|officially\s+|finally\s+)?(?:end|conclude|wrap(?:\s+up)?|finish|close\s+out|bow\s+out|sign\s+off)\s+(?:(?:its|the|their)\s+(?:run|story|series)\s+)?(?:with|after)\b", "ending", "subj"),
-    _lex(r"\b(?:limited\s+series|miniseries)\b(?=[^.]*\b(?:conclud|end|finale|final|will\s+not\s+return|complete))", "ending", "any"),
-    _lex(r"\b(?:ended|ends|ending|concluded|concludes|concluding|wrapped(?:\s+up)?|wraps(?:\s+up)?|wrapping(?:\s+up)?|closed\s+out|signed\s+off|signs\s+off|bowed\s+out|bows\s+out|bowing\s+out)\s+(?:its\s+run\s+)?after\b(?=\s+(?:just\s+|only\s+)?\w+\s+(?:seasons|series)\b)", "ending", "subj"),
-    _lex(r"\b(?:ended|ends|concluded|concludes|wrapped\s+up)\s+its\s+run\b", "ending", "subj"),
-    _lex(r"\b(?:will|would)\s+be\s+(?:the|its|the\s+show's|the\s+series')\s+(?:final|last)\b(?!\s+(?:time|episode))", "ending", "subj"),
-    _lex(r"\b(?:final|last)\s+(?:season|series)\b", "ending", "any"),
+    _lex(r"\b(?:[\w-]+)\s+and\s+(?:final|last)\s+(?:season|series|instal?ment|chapter|run|outing|cycle)\b", "ending", "any", cue="final|last"),
+    _lex(r"\b(?:will|to|would|set\s+to|going\s+to|is\s+to|plans?\s+to|poised\s+to)\s+(?:now\s+|officially\s+|finally\s+)?(?:end|conclude|wrap(?:\s+up)?|finish|close\s+out|bow\s+out|sign\s+off)\s+(?:(?:its|the|their)\s+(?:run|story|series)\s+)?(?:with|after)\b", "ending", "subj", cue="end|conclu|wrap|finish|close|bow|sign"),
+    _lex(r"\b(?:limited\s+series|miniseries)\b(?=[^.]*\b(?:conclud|end|finale|final|will\s+not\s+return|complete))", "ending", "any", cue="limited|miniseries"),
+    _lex(r"\b(?:ended|ends|ending|concluded|concludes|concluding|wrapped(?:\s+up)?|wraps(?:\s+up)?|wrapping(?:\s+up)?|closed\s+out|signed\s+off|signs\s+off|bowed\s+out|bows\s+out|bowing\s+out)\s+(?:its\s+run\s+)?after\b(?=\s+(?:just\s+|only\s+)?\w+\s+(?:seasons|series)\b)", "ending", "subj", cue="end|conclu|wrap|close|sign|bow"),
+    _lex(r"\b(?:ended|ends|concluded|concludes|wrapped\s+up)\s+its\s+run\b", "ending", "subj", cue="its run"),
+    _lex(r"\b(?:will|would)\s+be\s+(?:the|its|the\s+show's|the\s+series')\s+(?:final|last)\b(?!\s+(?:time|episode))", "ending", "subj", cue="final|last"),
+    _lex(r"\b(?:final|last)\s+(?:season|series)\b", "ending", "any", cue="final|last"),
     # renewed
-    _lex(r"\b(?:season|series)\s+\w+\s+(?:is\s+)?(?:officially\s+)?(?:happening|confirmed|a\s+go|greenlit)\b", "renewed", "any"),
-    _lex(r"\b(?:is|are|was)\s+(?:officially\s+)?(?:coming\s+back|returning|set\s+to\s+return)\s+for\b", "renewed", "subj", needs_season=True),
-    _lex(r"\b(?:will|to|set\s+to)\s+return\s+for\b", "renewed", "subj", needs_season=True),
-    _lex(r"\b(?:gets?|got|earns?|earned|lands?|landed|scores?|scored|nabs?|nabbed|secures?|secured|receives?|received)\s+(?:an?\s+)?(?=(?:[\w-]+\s+){0,2}(?:season|series)\b)", "renewed", "subj", needs_season=True),
-    _lex(rf"\bmov(?:es|ed|ing|e)\s+(?:over\s+)?to\s+(?={NETWORK_RE.pattern})", "renewed", "subj", needs_season=True),
-    _lex(r"\bfinds?\s+(?:a\s+)?new\s+home\s+(?:at|on|with)\b", "renewed", "subj"),
-    _lex(r"\b\w+[\s-]season\s+(?:renewal|order|pickup|pick-up|extension)\b", "renewed", "any"),
-    _lex(r"\b(?:renewal|revival|pickup|pick-up|rescue)\s+of\b", "renewed", "obj", needs_season=True),
-    _lex(r"\b(?:season|series)\s+\w+\s+(?:renewal|order|pickup|pick-up)\b", "renewed", "any"),
-    _lex(r"\b(?:given|gave|gives|giving)\s+(?:\w+\s+){0,4}?the\s+green\s+light\b", "renewed", "obj"),
-    _lex(r"\b(?:re-?commission(?:s|ed|ing)?|commission(?:s|ed|ing)?\s+(?=(?:an?\s+)?[\w-]+\s+(?:season|series)\b))", "renewed", "obj"),
-    _lex(rf"\brenew(?:s|ed|ing)?\b(?!\s+{_NOT_RENEWAL})", "renewed", "obj"),
-    _lex(rf"\bpick(?:s|ed|ing)?\s+up\b{_NOT_SERIES_ORDER}", "renewed", "obj"),
-    _lex(rf"\border(?:s|ed)\b{_NOT_SERIES_ORDER}", "renewed", "obj"),
-    _lex(r"\b(?:greenlit|green-lit|greenlights?|green-lights?|greenlighted|green-lighted)\b", "renewed", "obj"),
-    _lex(r"\breviv(?:e|es|ed|ing)\b", "renewed", "obj"),
-    _lex(r"\brescu(?:e|es|ed|ing)\b", "renewed", "obj"),
-    _lex(r"\bsav(?:e|es|ed)\b(?!\s+(?:for|the\s+day|money|time))", "renewed", "obj"),
-    _lex(r"\b(?:bring(?:s|ing)?|brought)\s+back\b", "renewed", "obj"),
+    _lex(r"\b(?:season|series)\s+\w+\s+(?:is\s+)?(?:officially\s+)?(?:happening|confirmed|a\s+go|greenlit)\b", "renewed", "any", cue="happening|confirmed| a go|greenlit"),
+    _lex(r"\b(?:is|are|was)\s+(?:officially\s+)?(?:coming\s+back|returning|set\s+to\s+return)\s+for\b", "renewed", "subj", needs_season=True, cue="coming back|returning|set to return"),
+    _lex(r"\b(?:will|to|set\s+to)\s+return\s+for\b", "renewed", "subj", needs_season=True, cue="return"),
+    _lex(r"\b(?:gets?|got|earns?|earned|lands?|landed|scores?|scored|nabs?|nabbed|secures?|secured|receives?|received)\s+(?:an?\s+)?(?=(?:[\w-]+\s+){0,2}(?:season|series)\b)", "renewed", "subj", needs_season=True, cue="get|got|earn|land|scor|nab|secur|receiv"),
+    _lex(rf"\bmov(?:es|ed|ing|e)\s+(?:over\s+)?to\s+(?={NETWORK_RE.pattern})", "renewed", "subj", needs_season=True, cue="mov"),
+    _lex(r"\bfinds?\s+(?:a\s+)?new\s+home\s+(?:at|on|with)\b", "renewed", "subj", cue="home"),
+    _lex(r"\b\w+[\s-]season\s+(?:renewal|order|pickup|pick-up|extension)\b", "renewed", "any", cue="renewal|order|pickup|pick-up|extension"),
+    _lex(r"\b(?:renewal|revival|pickup|pick-up|rescue)\s+of\b", "renewed", "obj", needs_season=True, cue="renewal|revival|pickup|pick-up|rescue"),
+    _lex(r"\b(?:season|series)\s+\w+\s+(?:renewal|order|pickup|pick-up)\b", "renewed", "any", cue="renewal|order|pickup|pick-up"),
+    _lex(r"\b(?:given|gave|gives|giving)\s+(?:\w+\s+){0,4}?the\s+green\s+light\b", "renewed", "obj", cue="green"),
+    _lex(r"\b(?:re-?commission(?:s|ed|ing)?|commission(?:s|ed|ing)?\s+(?=(?:an?\s+)?[\w-]+\s+(?:season|series)\b))", "renewed", "obj", cue="commission|recommission|re-commission"),
+    _lex(rf"\brenew(?:s|ed|ing)?\b(?!\s+{_NOT_RENEWAL})", "renewed", "obj", cue="renew"),
+    _lex(rf"\bpick(?:s|ed|ing)?\s+up\b{_NOT_SERIES_ORDER}", "renewed", "obj", cue="pick"),
+    _lex(rf"\border(?:s|ed)\b{_NOT_SERIES_ORDER}", "renewed", "obj", cue="order"),
+    _lex(r"\b(?:greenlit|green-lit|greenlights?|green-lights?|greenlighted|green-lighted)\b", "renewed", "obj", cue="green"),
+    _lex(r"\breviv(?:e|es|ed|ing)\b", "renewed", "obj", cue="reviv"),
+    _lex(r"\brescu(?:e|es|ed|ing)\b", "renewed", "obj", cue="rescu"),
+    _lex(r"\bsav(?:e|es|ed)\b(?!\s+(?:for|the\s+day|money|time))", "renewed", "obj", cue="sav"),
+    _lex(r"\b(?:bring(?:s|ing)?|brought)\s+back\b", "renewed", "obj", cue="back"),
 ]  # fmt: skip
 
+_ALL_CUES = sorted({c.strip() for lexeme in LEXICON for c in lexeme.cues}, key=len, reverse=True)
+CUES = re.compile(r"(?<![a-z])(?:" + "|".join(re.escape(cue.strip()) for cue in _ALL_CUES) + ")")
+# A matched cue also stands for every shorter cue inside it ("renewal" -> "renew").
+CONTAINED = {cue: {other for other in _ALL_CUES if other in cue} for cue in _ALL_CUES}
 PASSIVE_BEFORE = re.compile(
     r"\b(?:is|was|were|are|been|be|being|gets|got|get|getting|has\s+been|had\s+been)\s+"
     r"(?:(?:officially|also|already|now|just|finally|quietly|reportedly|formally)\s+)?$",
@@ -126,7 +132,12 @@ CONTRACTIONS = [
 
 
 def normalise(sentence: str) -> str:
-    for pattern, replacement in CONTRACTIONS:
+    """Expand contractions and move a split particle ("picked it up" -> "picked up it")."""
+    if "'" in sentence:
+        for pattern, replacement in CONTRACTIONS[:4]:
+            sentence = pattern.sub(replacement, sentence)
+    if " up" in sentence or " back" in sentence:
+        pattern, replacement = CONTRACTIONS[4]
         sentence = pattern.sub(replacement, sentence)
     return sentence
 
@@ -134,7 +145,14 @@ def normalise(sentence: str) -> str:
 def find_triggers(sentence: str) -> list[Trigger]:
     """Non-overlapping status wordings in a (normalised) sentence, in text order."""
     found: list[Trigger] = []
+    present = set()
+    for cue in CUES.findall(sentence.lower()):
+        present |= CONTAINED[cue]
+    if not present:
+        return found
     for lexeme in LEXICON:
+        if lexeme.cues and present.isdisjoint(lexeme.cues):
+            continue
         for match in lexeme.pattern.finditer(sentence):
             start, end = match.start(), match.end()
             if any(start < t.end and t.start < end for t in found):

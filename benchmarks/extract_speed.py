@@ -1,0 +1,106 @@
+"""Time page parsing plus claim extraction against two references, on one core.
+
+Usage: python benchmarks/extract_speed.py [CORPUS_DIR] [--pages N]
+
+CORPUS_DIR holds saved pages (*.html, searched recursively; default: the project's own test
+pages in tests/pipelines/pages). They are repeated to at least N pages (default 2,000). Each
+engine runs in its own child process, one after the other, so each uses one core and reports
+its own peak memory (ru_maxrss):
+
+- renewals: `parse_article` + `extract_claims` (what the crawler does for every page);
+- lxml: `lxml.html.fromstring` alone, the floor;
+- trafilatura: `trafilatura.extract`, plain main-text extraction with no claims.
+
+The date-phrase cache is cleared before every pass over the corpus, so repeated pages do not
+get dates parsed for free.
+"""
+
+import multiprocessing
+import resource
+import sys
+import time
+from pathlib import Path
+
+DEFAULT_CORPUS = Path(__file__).resolve().parent.parent / "tests" / "pipelines" / "pages"
+
+
+def _renewals(pages: list[bytes], passes: int) -> int:
+    from crawler.page import parse_article
+    from pipelines.extract import extract_claims
+    from pipelines.extraction.dates import parse_phrase
+
+    claims = 0
+    for _ in range(passes):
+        parse_phrase.cache_clear()
+        for html in pages:
+            claims += len(extract_claims(parse_article(html)))
+    return claims
+
+
+def _lxml(pages: list[bytes], passes: int) -> int:
+    import lxml.html
+
+    for _ in range(passes):
+        for html in pages:
+            lxml.html.fromstring(html)
+    return 0
+
+
+def _trafilatura(pages: list[bytes], passes: int) -> int:
+    import trafilatura
+
+    for _ in range(passes):
+        for html in pages:
+            trafilatura.extract(html.decode("utf-8", "replace"))
+    return 0
+
+
+ENGINES = {"renewals": _renewals, "lxml": _lxml, "trafilatura": _trafilatura}
+
+
+def _child(name: str, pages: list[bytes], passes: int, results: multiprocessing.Queue) -> None:
+    engine = ENGINES[name]
+    engine(pages, 1)  # imports, caches and first-call set-up are not timed
+    started = time.perf_counter()
+    claims = engine(pages, passes)
+    elapsed = time.perf_counter() - started
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    results.put((name, elapsed, peak_mb, claims))
+
+
+def main(argv: list[str]) -> int:
+    args = [a for a in argv if not a.startswith("--")]
+    minimum = 2000
+    if "--pages" in argv:
+        minimum = int(argv[argv.index("--pages") + 1])
+        args = [a for a in args if a != str(minimum)]
+    corpus = Path(args[0]) if args else DEFAULT_CORPUS
+    pages = [p.read_bytes() for p in sorted(corpus.rglob("*.html"))]
+    if not pages:
+        print(f"no .html pages under {corpus}", file=sys.stderr)
+        return 2
+    passes = -(-minimum // len(pages))
+    total = passes * len(pages)
+    size_kb = sum(map(len, pages)) / len(pages) / 1024
+    print(f"{len(pages)} pages from {corpus} (mean {size_kb:.1f} KB) x {passes} = {total} pages")
+    context = multiprocessing.get_context("spawn")
+    results = context.Queue()
+    rates = {}
+    for name in ENGINES:
+        child = context.Process(target=_child, args=(name, pages, passes, results))
+        child.start()
+        name, elapsed, peak_mb, claims = results.get()
+        child.join()
+        rates[name] = total / elapsed
+        extra = f", {claims} claims" if name == "renewals" else ""
+        print(
+            f"{name:<12} {rates[name]:>9.1f} pages/s  {1000 * elapsed / total:>7.3f} ms/page  "
+            f"peak RSS {peak_mb:.0f} MB{extra}"
+        )
+    print(f"renewals is {rates['lxml'] / rates['renewals']:.1f}x slower than bare lxml parsing")
+    print(f"renewals is {rates['renewals'] / rates['trafilatura']:.1f}x faster than trafilatura")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
