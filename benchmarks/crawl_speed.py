@@ -11,16 +11,20 @@ both with the same concurrency and no delay; then (c) runs `renewals crawl` agai
 unchanged site. Each crawl runs in its own process (Scrapy's reactor is one-shot), which also
 gives each its own peak RSS.
 
-    python benchmarks/crawl_speed.py [--pages 2000] [--concurrency 16] [--keep DIR]
+    python benchmarks/crawl_speed.py [--pages 2000] [--concurrency 16] [--keep DIR] [--profile]
 
 Pages/second is articles downloaded divided by the crawl's own elapsed time (Scrapy's
 `elapsed_time_seconds`, engine start to close: process start-up is reported separately).
+`--profile` crawls once more into another fresh database under cProfile and prints where
+the time goes.
 """
 
 import argparse
 import os
+import pstats
 import random
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -189,6 +193,7 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it")
+    parser.add_argument("--profile", action="store_true", help="profile a renewals crawl too")
     args = parser.parse_args()
 
     work = args.keep or Path(tempfile.mkdtemp(prefix="renewals-bench-"))
@@ -244,6 +249,12 @@ def main() -> None:
 
         wall_c, rss_c, log_c = run_measured(renewals_cmd, work)
         requests_c = requests_since(log_path, seen)
+        if args.profile:
+            profile = work / "crawl.pstats"
+            profiled = [sys.executable, "-m", "cProfile", "-o", str(profile)]
+            profiled += renewals_cmd[1:]
+            profiled[profiled.index(str(db))] = str(work / "profiled.db")
+            run_measured(profiled, work)
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -265,7 +276,14 @@ def main() -> None:
         f"(c) unchanged re-crawl: {len(requests_c)} requests {requests_c}, "
         f"crawl {elapsed(log_c):.2f} s, process {wall_c:.2f} s, peak RSS {rss_c / 2**20:.0f} MB"
     )
-    print(f"work folder: {work}")
+    if args.profile:
+        print("\nwhere a renewals crawl spends its time (cProfile, cumulative):")
+        stats = pstats.Stats(str(work / "crawl.pstats"))
+        stats.sort_stats("cumulative").print_stats(r"/(crawler|pipelines|storage)/", 25)
+    if args.keep:
+        print(f"work folder: {work}")
+    else:
+        shutil.rmtree(work)
 
 
 if __name__ == "__main__":
