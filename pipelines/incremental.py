@@ -61,10 +61,11 @@ class SeenArticlesMiddleware:
     async def process_spider_output_async(
         self, response: Response, result: AsyncIterator[Any]
     ) -> AsyncIterator[Any]:
-        output = [item async for item in result]
-        for item in (
-            self._drop_seen(output) if response.meta.get("renewals") == "listing" else output
-        ):
+        if response.meta.get("renewals") != "listing":
+            async for item in result:
+                yield item
+            return
+        for item in self._drop_seen([item async for item in result]):
             yield item
 
     def _drop_seen(self, output: list[Any]) -> list[Any]:
