@@ -309,3 +309,29 @@ def test_a_source_gone_silent_is_reported_and_listed(tmp_path, local_site):
     assert gazette["last_success"] is not None
     table = run_renewals("sources", "--db", str(db)).stdout
     assert "gazette" in table and "silent 3 runs" in table
+
+
+def test_a_retry_waits_before_asking_again(tmp_path, scripted_site):
+    site = scripted_site
+    site.serve("/feed.xml", feed(site.base, [("'Flaky' renewed for season 2", "/flaky/")]))
+    asked: list[float] = []
+    page = article("'Flaky' renewed for season 2")
+
+    def flaky(handler: BaseHTTPRequestHandler) -> None:  # 503 the first time, then the page
+        asked.append(time.monotonic())
+        handler.send_response(503 if len(asked) == 1 else 200)
+        handler.send_header("Content-Type", "text/html")
+        handler.send_header("Content-Length", str(len(page)))
+        handler.end_headers()
+        handler.wfile.write(page)
+
+    site.routes["/flaky/"] = flaky
+    sources = write_sources(
+        tmp_path / "sources.toml",
+        [{"name": "flaky", "tier": 1, "start_urls": [f"{site.base}/feed.xml"]}],
+    )
+    db = tmp_path / "renewals.db"
+    result = crawl(sources, db, "-s", "RETRY_TIMES=1", "-s", "RENEWALS_RETRY_BACKOFF=0.6")
+    assert result.returncode == 0, result.stderr
+    assert len(asked) == 2 and asked[1] - asked[0] >= 0.6
+    assert {url.rsplit("/", 2)[-2] for url in stored_urls(db)} == {"flaky"}
