@@ -24,6 +24,7 @@ import click
 
 from renewals.options import db_option, open_database
 from storage.articles import replace_claims
+from storage.db import write_transaction
 from storage.ledger import rebuild
 from storage.queries import (
     current_statuses,
@@ -402,7 +403,7 @@ def reprocess(db_path: Path, workers: int | None) -> None:
     try:
         with ProcessPoolExecutor(max_workers=workers) as pool:
             for results in pool.map(_extract_batch, [str(db_path)] * len(batches), batches):
-                with db.atomic():
+                with write_transaction(db):
                     for url, found in results:
                         replace_claims(db, articles[url], found)
                         claims += len(found)

@@ -8,6 +8,7 @@ from typing import Any
 
 import sqlite_utils
 
+from storage.db import write_transaction
 from storage.ledger import utc_now
 from storage.queries import show_key
 
@@ -50,7 +51,7 @@ def save_article(
     row = {name: article.get(name) for name in ARTICLE_FIELDS}
     row["fetched_at"] = row["fetched_at"] or utc_now()
     row["last_run_id"] = run_id
-    with db.atomic():
+    with write_transaction(db):
         db["articles"].insert(
             {**row, "first_fetched_at": row["fetched_at"], "first_run_id": run_id},
             pk="url",
@@ -126,7 +127,7 @@ def replace_claims(
                 "fetched_at": first_fetched,
             }
         )
-    with db.atomic():
+    with write_transaction(db):
         db.execute("delete from claims where article_url = ?", [url])
         db["claims"].insert_all(rows)
         db["shows"].insert_all(

@@ -6,7 +6,8 @@ one version further, so an old database is upgraded in place when any command op
 
 import os
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import sqlite_utils
@@ -17,6 +18,32 @@ CACHE_KIB = 32_000  # SQLite's default 2 MB cache makes listing every show re-re
 
 class DatabaseError(Exception):
     """The database file cannot be used; the message is one line, fit for the command line."""
+
+
+@contextmanager
+def write_transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """A transaction that takes the write lock first (BEGIN IMMEDIATE), nesting as a savepoint.
+
+    `db.atomic()` begins a deferred transaction, and sqlite-utils reads the schema before it
+    writes; upgrading that read to a write while another process writes fails at once with
+    "database is locked", without waiting for the busy timeout. Taking the lock up front waits.
+    """
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        db.rollback()
+        raise
+    else:
+        try:
+            db.conn.execute("COMMIT")
+        except BaseException:
+            db.rollback()
+            raise
 
 
 def _create_v1(db: sqlite_utils.Database) -> None:
@@ -289,6 +316,16 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
+def _schema_version(db: sqlite_utils.Database, path: Path) -> int:
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise DatabaseError(
+            f"cannot open database {path}: schema version {version} is newer than "
+            f"this program's {SCHEMA_VERSION}"
+        )
+    return version
+
+
 def open_db(path: str | Path) -> sqlite_utils.Database:
     """Open the database file, creating or migrating its schema; WAL on, 30 s busy timeout."""
     path = Path(path)
@@ -302,15 +339,11 @@ def open_db(path: str | Path) -> sqlite_utils.Database:
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_SECONDS)
         db = sqlite_utils.Database(conn)
         db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
-        version = db.execute("PRAGMA user_version").fetchone()[0]
-        if version > SCHEMA_VERSION:
-            raise DatabaseError(
-                f"cannot open database {path}: schema version {version} is newer than "
-                f"this program's {SCHEMA_VERSION}"
-            )
+        version = _schema_version(db, path)
         if version < SCHEMA_VERSION:
             db.enable_wal()
-            with db.atomic():
+            with write_transaction(db):
+                version = _schema_version(db, path)  # another process may have just migrated
                 for migrate in MIGRATIONS[version:]:
                     migrate(db)
                 _create_views(db)

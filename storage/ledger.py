@@ -13,6 +13,7 @@ from typing import Any
 
 import sqlite_utils
 
+from storage.db import write_transaction
 from storage.outbox import enqueue
 
 FIRM_CONFIDENCE = 0.5  # SPEC: hedged claims sit below 0.5 and never decide a status
@@ -349,7 +350,7 @@ def consolidate(db: sqlite_utils.Database, run_id: int, show_keys: set[str]) -> 
         return []
     now = utc_now()
     changes = []
-    with db.atomic():
+    with write_transaction(db):
         claims = _claims_by_show(db, keys)
         shows = _shows(db, keys)
         for key in keys:
@@ -378,7 +379,7 @@ def rebuild(db: sqlite_utils.Database, run_id: int) -> int:
     """
     now = utc_now()
     count = 0
-    with db.atomic():
+    with write_transaction(db):
         for table in ("changes", "snapshots", "dispute_records"):
             db.execute(f"delete from {table}")
         db.execute(

@@ -5,6 +5,7 @@ from typing import Any
 
 import sqlite_utils
 
+from storage.db import write_transaction
 from storage.ledger import utc_now
 
 COUNTS = ("pages", "articles", "claims", "changes", "errors")
@@ -12,7 +13,7 @@ COUNTS = ("pages", "articles", "claims", "changes", "errors")
 
 def start_run(db: sqlite_utils.Database, sources: list[dict], kind: str = "crawl") -> int:
     """Open a run row ("running") and record the sources it is about to crawl."""
-    with db.atomic():
+    with write_transaction(db):
         db["sources"].upsert_all(
             [
                 {

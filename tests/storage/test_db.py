@@ -85,3 +85,38 @@ def test_a_version_1_database_is_migrated_in_place(tmp_path: Path) -> None:
     assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     (row,) = db.query("select show, source, detected_at from current_status")
     assert row == {"show": "X", "source": "deadline", "detected_at": "T"}
+
+
+def test_a_second_writer_waits_for_the_first_instead_of_failing(tmp_path: Path) -> None:
+    import threading
+    import time
+
+    from storage import consolidate, save_article, start_run
+
+    path = tmp_path / "busy.db"
+    first = open_db(path)
+    outcome: dict = {}
+
+    def second_writer() -> None:
+        try:
+            db = open_db(path)
+            db.execute("select count(*) from shows").fetchone()  # a reader first, then writes
+            run = start_run(db, [{"name": "y", "tier": 2, "start_urls": []}])
+            article = {"url": "https://d/1", "source": "y", "tier": 2, "text": "", "body_html": ""}
+            keys = save_article(db, article, [{"show": "X", "status": "renewed"}], run)
+            outcome["changes"] = consolidate(db, run, keys)
+        except Exception as error:  # reported to the main thread
+            outcome["error"] = error
+        outcome["done"] = time.monotonic()
+
+    first.execute("BEGIN IMMEDIATE")  # a crawl in the middle of a write
+    first["sources"].insert({"name": "x", "tier": 1, "start_urls": "[]"})
+    writer = threading.Thread(target=second_writer)
+    writer.start()
+    time.sleep(0.5)
+    released = time.monotonic()
+    first.conn.commit()
+    writer.join(timeout=30)
+    assert "error" not in outcome, outcome
+    assert outcome["done"] >= released
+    assert open_db(path)["shows"].count == 1
