@@ -17,6 +17,7 @@ from pipelines.extraction.seasons import SeasonMention, find_seasons
 from pipelines.extraction.sentences import split_sentences
 from pipelines.extraction.tables import cell_status, table_rows
 from pipelines.extraction.titles import (
+    CAPSEQ,
     OTHER_PRODUCTION,
     QUOTED,
     Mention,
@@ -50,10 +51,12 @@ HEDGE = re.compile(
     r"likely|unlikely|probably|possibly|perhaps|wish\w*|if|whether|would love|claims?|"
     r"suggests?|petition\w*|fans? want|predict\w*|expect\w*|chances?|odds|unless|until|"
     r"campaign\w*|efforts?|bid|fight\w*|trying|attempt\w*|plans? to|wants? to|push)\b"
-    r"|\bmay\b",
+    r"|(?-i:\bmay\b)",
+    re.IGNORECASE,
 )
 FALSE_REPORT = re.compile(
-    r"\b(?:incorrectly|wrongly|falsely|erroneously|mistakenly|inaccurately|not true|fake|hoax)\b",
+    r"\b(?:incorrectly|wrongly|falsely|erroneously|mistakenly|inaccurately|not true|fake|hoax|"
+    r"(?:an\s+)?earlier version of th(?:is|e) (?:story|article|post|report))\b",
     re.IGNORECASE,
 )
 SLOT_BREAK = re.compile(
@@ -147,7 +150,7 @@ def _article_claims(article: Article, published: str | None) -> list[Claim]:
             claims.extend(_table_claims(block, context))
             continue
         saved = context.focus
-        if block.lead and plausible(tidy(block.lead), marked=True):
+        if block.lead and not block.lead.endswith(":") and plausible(tidy(block.lead), marked=True):
             context.focus = book.canonical(tidy(block.lead))
         found = []
         labelled = STATUS_LABEL.match(block.text)
@@ -155,7 +158,9 @@ def _article_claims(article: Article, published: str | None) -> list[Claim]:
             found = _listed_claims(labelled.group(2), cell_status(labelled.group(1)), context)
         else:
             for sentence in split_sentences(block.text):
-                found.extend(_sentence_claims(sentence, context, FIRM))
+                found.extend(
+                    _sentence_claims(sentence, context, FIRM, headline=block.kind == "item")
+                )
         if not found and section_status and block.kind == "item":
             found = _listed_claims(block.text, section_status, context, first_only=True)
         claims.extend(found)
@@ -266,7 +271,7 @@ def _sentence_claims(
     mentions = find_mentions(text, context.book)
     season_mentions = find_seasons(text)
     masked = text
-    for found in mentions:  # "Copper Sky" names no network
+    for found in (m for m in mentions if not m.anaphor):  # "Copper Sky" names no network
         masked = masked[: found.start] + " " * (found.end - found.start) + masked[found.end :]
     claims: list[Claim] = []
     for index, trigger in enumerate(triggers):
@@ -288,7 +293,7 @@ def _sentence_claims(
             continue
         if HEDGE.search(before) or re.search(r"\b(?:fans|viewers)\b[^.]{0,40}$", before):
             score = HEDGED
-        network = _network(masked, trigger, left) or context.fallback_network
+        network = _network(masked, trigger, left, right) or context.fallback_network
         announced = _announced(text, trigger, left, right, context.published)
         for show in shows:
             numbers = seasons
@@ -355,9 +360,8 @@ def _show_mention(
             start = text.index(run, trigger.end)
             return Mention(start, start + len(run), run, guessed=True)
         gap = text[before[-1].end : trigger.start] if before else ""
-        if before and (
-            headline or AUX_GAP.match(gap) or re.fullmatch(r"\s*[:\u2014\u2013-]\s*", gap)
-        ):
+        telegraphic = headline and AUX_GAP.match(gap)  # "X Renewed for Season 2"
+        if before and (telegraphic or re.fullmatch(r"\s*[:\u2014\u2013-]\s*", gap)):
             return before[-1]
         return None
     if trigger.role == "subj":
@@ -370,12 +374,11 @@ def _subject_before(text: str, trigger: Trigger, before: list[Mention]) -> Menti
     """The show named before a passive or intransitive wording, skipping appositives."""
     if not before:
         head = text[: trigger.start]
-        match = re.search(r"([A-Z0-9][^,;]*?)\s*$", head)
-        if match:
-            run = capitalised_run(match.group(1))
-            if run and AUX_GAP.match(head[head.rfind(run) + len(run) :]):
-                start = head.rfind(run)
-                return Mention(start, start + len(run), run, guessed=True)
+        runs = [m for m in CAPSEQ.finditer(head) if AUX_GAP.match(head[m.end() :])]
+        run = capitalised_run(runs[-1].group()) if runs else None
+        if run:
+            start = head.rfind(run)
+            return Mention(start, start + len(run), run, guessed=True)
         return None
     head = text[: trigger.start]
     appositive = re.search(r",[^,]{1,120},\s*(?:\w+\s+){0,3}$", head)
@@ -433,30 +436,36 @@ def _arithmetic(status: str, mentions: list[SeasonMention]) -> list[int | None]:
                 return list(mention.values)
             if mention.kind in {"ordinal", "bare"}:
                 return list(mention.values)
+            if mention.kind == "aired":
+                return [mention.values[-1] + 1]
         elif status == "cancelled":
-            if mention.kind in {"after", "count"}:
+            if mention.kind in {"after", "count", "aired"}:
                 return [mention.values[-1] + 1]
             if mention.kind in {"ordinal", "bare"}:
                 return [mention.values[0]]
         elif status == "ending":
-            if mention.kind in {"ordinal", "bare", "after", "count"}:
+            if mention.kind in {"ordinal", "bare", "after", "count", "aired"}:
                 return [mention.values[-1]]
         elif mention.kind in {"ordinal", "bare"}:
             return [mention.values[0]]
+        elif mention.kind in {"aired", "after", "count"}:
+            return [mention.values[-1] + 1]
     return []
 
 
-def _network(text: str, trigger: Trigger, left: int) -> str | None:
-    by = re.match(r"\s+by\s+(?:the\s+)?(?:[\w-]+\s+){0,4}?", text[trigger.end :])
-    if by:
-        found = find_networks(text[trigger.end : trigger.end + 60])
-        if found:
-            return found[0][2]
+def _network(text: str, trigger: Trigger, left: int, right: int) -> str | None:
+    """Who decided: "moves to X" or "by/on X" after the wording, else the nearest one before."""
+    following = find_networks(text[trigger.end : right])
+    for start, _, name in following:
+        lead = text[trigger.end : trigger.end + start]
+        if re.fullmatch(r"\s*(?:the\s+)?", lead) or (
+            trigger.role == "subj" and re.search(r"\b(?:by|on|at|from)\s+(?:the\s+)?$", lead)
+        ):
+            return name
     before = find_networks(text[left : trigger.start]) or find_networks(text[: trigger.start])
     if before:
         return before[-1][2]
-    after = find_networks(text[trigger.end :])
-    return after[0][2] if after else None
+    return following[0][2] if following else None
 
 
 def _announced(
@@ -512,5 +521,9 @@ def _consolidate(claims: list[Claim]) -> list[Claim]:
             (key[0], key[2]) in ending or (key[2] is None and key[0] in ended)
         ):
             continue
+        vague = best.get((key[0], key[1], None))
+        if vague is not None and vague is not claim:  # "cancelled in March" + "season 3 is off"
+            claim.announced = claim.announced or vague.announced
+            claim.network = claim.network or vague.network
         result.append(claim)
     return result

@@ -91,7 +91,7 @@ def parse_phrase(phrase: str, published: str | None) -> str | None:
     if data is None or data.date_obj is None:
         return None
     parsed = data.date_obj
-    if base and parsed.date() > base.date() and not re.search(r"\d{4}", text):
+    if base and not _near_or_before(parsed.date(), base) and not re.search(r"\d{4}", text):
         parsed = parsed.replace(year=parsed.year - 1)  # "in March" written in May means this year's
     if data.period == "year":
         return f"{parsed.year:04d}"
@@ -129,13 +129,21 @@ def _calendar(text: str, base: datetime | None) -> str | None:
     if year is None:
         if base is None:
             return None
-        year = base.year if (month, day or 1) <= (base.month, base.day) else base.year - 1
+        year = (
+            base.year if _near_or_before(date(base.year, month, day or 1), base) else base.year - 1
+        )
     if not day:
         return f"{year:04d}-{month:02d}"
     try:
         return date(year, month, day).isoformat()
     except ValueError:
         return None
+
+
+def _near_or_before(day: date, base: datetime) -> bool:
+    """A date without a year is this year's unless it is over a month after publication
+    (an update can be dated a few days after the article first ran)."""
+    return (day - base.date()).days <= 31
 
 
 def _base(published: str | None) -> datetime | None:

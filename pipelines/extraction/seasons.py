@@ -65,6 +65,11 @@ SEASONISH = re.compile(
 )
 
 
+AIRED = re.compile(
+    r"\s+(?:(?:has|had|have|was|just|already|finally|only)\s+){0,2}(?:wrapped|aired|premiered|"
+    r"ended|debuted|concluded|finished|arrived|streamed|launched|bowed|dropped|landed)\b",
+    re.I,
+)
 # A cheap pre-check per pattern above (None: always run).
 CUES = [
     re.compile(p) if p else None
@@ -89,7 +94,7 @@ CUES = [
 class SeasonMention:
     start: int
     end: int
-    kind: str  # ordinal | bare | after | count | more | through
+    kind: str  # ordinal | bare | after | count | aired | more | through
     values: list[int]
 
 
@@ -119,6 +124,8 @@ def find_seasons(text: str) -> list[SeasonMention]:
             values = _values(match)
             if not values:
                 continue
+            if kind == "ordinal" and AIRED.match(text, match.end()):
+                kind = "aired"  # "whose second season wrapped in May": a season already made
             found.append(SeasonMention(match.start(), match.end(), kind, values))
             taken.append((match.start(), match.end()))
     found.sort(key=lambda m: m.start)

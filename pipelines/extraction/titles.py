@@ -135,7 +135,8 @@ class TitleBook:
 
 
 def tidy(title: str) -> str:
-    title = title.strip(" \t\"'.,:;!?-\u2013\u2014()")
+    initialism = re.search(r"\b[A-Z]\.[A-Z]\.$", title.strip())  # "Agents of S.H.I.E.L.D."
+    title = title.strip(" \t\"'.,:;!?-\u2013\u2014()") + ("." if initialism else "")
     title = NETWORK_POSSESSIVE.sub("", title)
     return re.sub(r"\s+", " ", title)
 

@@ -67,6 +67,7 @@ LEXICON: list[Lexeme] = [
     _lex(r"\bthere\s+will\s+be\s+no\s+(?=(?:[\w:'-]+\s+){0,4}(?:season|series)\b)", "cancelled", "any", negation_inside=True, cue="no "),
     _lex(r"\bno\s+longer\s+(?:air|stream|produce|make|continue|move\s+forward\s+with)\b", "cancelled", "any", negation_inside=True, cue="longer"),
     _lex(r"\b(?:decided|decision|chose|opted|elected)\s+not\s+to\s+(?:continue|renew|move\s+forward\s+with|order\s+more\s+of|bring\s+back)\b", "cancelled", "obj", negation_inside=True, cue="not to"),
+    _lex(r"\b(?:will|would|is|was)\s+not\s+(?:go(?:ing)?\s+ahead|happen(?:ing)?|be\s+(?:made|produced|happening)|move\s+forward|proceed)\b", "cancelled", "any", negation_inside=True, cue="not"),
     _lex(r"\b(?:will|would)\s+not\s+air\b", "cancelled", "subj", negation_inside=True, cue="air"),
     _lex(r"\bpull(?:s|ed|ing)?\s+the\s+plug\s+on\b", "cancelled", "obj", cue="plug"),
     _lex(r"\bwalk(?:s|ed|ing)?\s+away\s+from\b", "cancelled", "obj", cue="away"),
