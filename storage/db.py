@@ -203,29 +203,39 @@ def _create_v1(db: sqlite_utils.Database) -> None:
     db["articles"].enable_fts(["title", "text"], create_triggers=True)
 
 
+VIEWS = {
+    "current_status": """
+        select title as show, status, season, network, since, url, source, detected_at, key
+        from shows where status is not null""",
+    "status_history": """
+        select shows.title as show, snapshots.status, snapshots.season, snapshots.network,
+               snapshots.since, snapshots.taken_at, snapshots.run_id, snapshots.url,
+               snapshots.source, snapshots.evidence, snapshots.show_key, snapshots.id
+        from snapshots join shows on shows.key = snapshots.show_key""",
+    "recent_changes": """
+        select detected_at, show, from_status, from_season, to_status, to_season, network,
+               announced, url, source, evidence, run_id, id
+        from changes
+        where detected_at >= strftime('%Y-%m-%dT%H:%M:%S', 'now', '-30 days')""",
+    "disputes": """
+        select shows.title as show, shows.status as current_status,
+               shows.season as current_season, d.status as claimed_status,
+               d.season as claimed_season, d.source, d.tier, d.url, d.evidence,
+               d.against_url, d.detected_at, d.show_key
+        from dispute_records d join shows on shows.key = d.show_key""",
+}
+
+
+def _views_out_of_date(db: sqlite_utils.Database) -> bool:
+    """Whether any analysts' view differs from `VIEWS` (a read: cheap on every open)."""
+    stored = dict(db.execute("select name, sql from sqlite_master where type = 'view'").fetchall())
+    return any(not (stored.get(name) or "").endswith(sql.strip()) for name, sql in VIEWS.items())
+
+
 def _create_views(db: sqlite_utils.Database) -> None:
-    """The analysts' views, always in their latest form (they hold no data)."""
-    views = {
-        "current_status": """
-            select title as show, status, season, network, since, url, source, detected_at, key
-            from shows where status is not null""",
-        "status_history": """
-            select shows.title as show, snapshots.status, snapshots.season, snapshots.network,
-                   snapshots.since, snapshots.taken_at, snapshots.run_id, snapshots.url,
-                   snapshots.source, snapshots.evidence, snapshots.show_key, snapshots.id
-            from snapshots join shows on shows.key = snapshots.show_key""",
-        "recent_changes": """
-            select detected_at, show, from_status, from_season, to_status, to_season, network,
-                   announced, url, source, evidence, run_id, id
-            from changes where detected_at >= datetime('now', '-30 days')""",
-        "disputes": """
-            select shows.title as show, shows.status as current_status,
-                   shows.season as current_season, d.status as claimed_status,
-                   d.season as claimed_season, d.source, d.tier, d.url, d.evidence,
-                   d.against_url, d.detected_at, d.show_key
-            from dispute_records d join shows on shows.key = d.show_key""",
-    }
-    for name, sql in views.items():
+    """The analysts' views in their latest form: they hold no data, so they are replaced
+    whenever their definition here changes, without a schema version."""
+    for name, sql in VIEWS.items():
         db.create_view(name, sql.strip(), replace=True)
 
 
@@ -342,6 +352,7 @@ def open_db(path: str | Path) -> sqlite_utils.Database:
         version = _schema_version(db, path)
         if version < SCHEMA_VERSION:
             db.enable_wal()
+        if version < SCHEMA_VERSION or _views_out_of_date(db):
             with write_transaction(db):
                 version = _schema_version(db, path)  # another process may have just migrated
                 for migrate in MIGRATIONS[version:]:

@@ -69,6 +69,8 @@ def _claim_order(claim: dict[str, Any]) -> tuple:
         claim["season"] or 0,
         claim["network"] or "",
         claim["evidence"] or "",
+        claim["tier"] or 3,
+        claim["source"] or "",
     )
 
 

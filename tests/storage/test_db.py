@@ -120,3 +120,14 @@ def test_a_second_writer_waits_for_the_first_instead_of_failing(tmp_path: Path) 
     assert "error" not in outcome, outcome
     assert outcome["done"] >= released
     assert open_db(path)["shows"].count == 1
+
+
+def test_a_changed_view_is_replaced_on_open_without_a_schema_version(tmp_path: Path) -> None:
+    path = tmp_path / "views.db"
+    db = open_db(path)
+    db.execute("drop view recent_changes")
+    db.execute("create view recent_changes as select 1 as stale")
+    db.conn.commit()
+    db = open_db(path)
+    assert "strftime" in db["recent_changes"].schema
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
