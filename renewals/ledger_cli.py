@@ -80,9 +80,8 @@ def echo_table(rows: Sequence[dict], columns: Sequence[str], empty: str) -> None
     click.echo("\n".join(line.format(*r).rstrip() for r in [columns, *cells]))
 
 
-_to_json = json.JSONEncoder(
-    ensure_ascii=False
-).encode  # json.dumps(..., kwargs) builds one per call
+# One encoder for every row: json.dumps with keyword arguments builds a new one per call.
+_to_json = json.JSONEncoder(ensure_ascii=False).encode
 
 
 def echo_json_lines(rows: Sequence[dict]) -> None:

@@ -3,7 +3,7 @@
 Day 1: first statuses (no changes). Day 2: Marble Coast's renewal is reversed, Iron Meadow is
 revived by another network, a tier-3 blog contradicts Silver Creek's tier-1 renewal. Day 3:
 Paper Kites renewed for its next season. Day 4: Paper Kites' final season; a recap restates
-Iron Meadow's old cancellation. Day 5: the same pages again.
+Iron Meadow's old cancellation. Day 5: every page downloaded and stored again.
 """
 
 import json
@@ -59,8 +59,11 @@ def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
         seen = 0
         for day in DAYS:
             site.roots[0] = SITE / day
-            done = crawl(sources, db)
+            # day 5 downloads every article again: the same pages, stored a second time
+            extra = ("--refetch-days", "3650") if day == "day5" else ()
+            done = crawl(sources, db, *extra)
             assert done.returncode == 0, done.stderr
+            result.setdefault("summaries", {})[day] = done.stderr.strip().splitlines()[-1]
             changes = json_lines(run_renewals("changes", "--db", str(db), "--json").stdout)
             result["changes"][day] = changes[seen:]
             seen = len(changes)
@@ -110,6 +113,7 @@ def test_a_lone_tier_3_contradiction_is_a_dispute(crawled: dict) -> None:
 
 
 def test_the_same_pages_seen_again_change_and_duplicate_nothing(crawled: dict) -> None:
+    assert "12 articles" in crawled["summaries"]["day5"]  # all of them fetched and stored again
     assert crawled["counts"]["day5"] == crawled["counts"]["day4"]
 
 
