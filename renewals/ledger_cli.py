@@ -355,8 +355,14 @@ def serve(db_path: Path, host: str, port: int, datasette_args: tuple[str, ...]) 
 REPROCESS_BATCH = 200  # articles a worker extracts per task: big enough to amortise pickling
 
 
-def _extract_batch(db_path: str, urls: list[str]) -> list[tuple[str, list[dict]]]:
-    """In a worker process: re-extract the claims of stored articles, read from the file."""
+Extracted = tuple[str, list[dict] | None, str | None]  # url, claims (None: failed), error
+
+
+def _extract_batch(db_path: str, urls: list[str]) -> list[Extracted]:
+    """In a worker process: re-extract the claims of stored articles, read from the file.
+
+    An article the extractor fails on is reported, not fatal: it keeps its previous claims.
+    """
     from crawler.page import ArticlePage
     from pipelines.extract import extract_claims
 
@@ -368,10 +374,13 @@ def _extract_batch(db_path: str, urls: list[str]) -> list[tuple[str, list[dict]]
         [json.dumps(urls)],
     ).fetchall()
     conn.close()
-    results = []
+    results: list[Extracted] = []
     for row in sorted(rows, key=lambda r: r["url"]):
         page = ArticlePage(**{k: row[k] for k in row.keys()})  # noqa: SIM118 - sqlite3.Row
-        results.append((row["url"], [asdict(claim) for claim in extract_claims(page)]))
+        try:
+            results.append((row["url"], [asdict(claim) for claim in extract_claims(page)], None))
+        except Exception as error:  # one odd page must not stop a rebuild of thousands
+            results.append((row["url"], None, f"{type(error).__name__}: {error}"))
     return results
 
 
@@ -399,12 +408,19 @@ def reprocess(db_path: Path, workers: int | None) -> None:
     batches = [urls[i : i + REPROCESS_BATCH] for i in range(0, len(urls), REPROCESS_BATCH)]
     workers = workers or os.cpu_count() or 1
     claims = 0
+    failed: list[tuple[str, str]] = []
     try:
         with ProcessPoolExecutor(max_workers=workers) as pool:
             for results in pool.map(_extract_batch, [str(db_path)] * len(batches), batches):
                 with write_transaction(db):
-                    for url, found in results:
-                        replace_claims(db, articles[url], found)
+                    for url, found, error in results:
+                        try:
+                            if found is None:
+                                raise ValueError(error)
+                            replace_claims(db, articles[url], found)  # a savepoint of its own
+                        except ValueError as problem:
+                            failed.append((url, str(problem)))
+                            continue
                         claims += len(found)
         extracted = time.monotonic() - started
         changes = rebuild(db, run_id)
@@ -414,14 +430,24 @@ def reprocess(db_path: Path, workers: int | None) -> None:
     finish_run(
         db,
         run_id,
-        {"reason": "finished", "articles": len(urls), "claims": claims, "changes": changes},
+        {
+            "reason": "finished",
+            "articles": len(urls),
+            "claims": claims,
+            "changes": changes,
+            "errors": len(failed),
+            "failed": dict(failed[:100]),
+        },
     )
+    for url, problem in failed[:10]:
+        click.echo(f"warning: kept the previous claims of {url}: {problem}", err=True)
     elapsed = time.monotonic() - started
     rate = len(urls) / extracted if extracted else 0.0
     click.echo(
         f"reprocessed {len(urls)} articles with {workers} workers: {claims} claims,"
         f" {changes} changes in the rebuilt history; extraction {extracted:.2f} s"
-        f" ({rate:.1f} articles/s), total {elapsed:.2f} s",
+        f" ({rate:.1f} articles/s), total {elapsed:.2f} s"
+        + (f"; {len(failed)} articles could not be re-extracted" if failed else ""),
         err=True,
     )
 

@@ -226,6 +226,8 @@ def _fake_extractor(page) -> list:
         "Claim",
         ["show", "season", "status", "network", "announced", "confidence", "evidence"],
     )
+    if page.text == "boom":
+        raise RuntimeError("the extractor choked")
     show, status, season = page.text.split("|")
     return [claim(show, int(season), status, None, None, 0.9, page.text)]
 
@@ -332,3 +334,31 @@ def test_serve_starts_datasette_with_the_metadata(db_path: Path) -> None:
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=10)
+
+
+def test_reprocess_keeps_the_claims_of_an_article_it_cannot_re_extract(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+    import types
+
+    db = open_db(db_path)
+    texts = {
+        "https://d/1": "Soundtrack|renewed|2",
+        "https://d/2": "boom",
+        "https://d/3": "Soundtrack|wobbly|3",  # a status outside the vocabulary
+        "https://seo/1": "The Rookie|cancelled|3",
+    }
+    for url, text in texts.items():
+        db["articles"].update(url, {"text": text})
+    fake = types.ModuleType("pipelines.extract")
+    fake.extract_claims = _fake_extractor
+    monkeypatch.setitem(sys.modules, "pipelines.extract", fake)
+    result = CliRunner().invoke(cli, ["reprocess", "--db", str(db_path), "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    assert "2 articles could not be re-extracted" in result.stderr
+    assert "https://d/2: RuntimeError: the extractor choked" in result.stderr
+    assert "https://d/3: claim status must be one of" in result.stderr
+    kept = db.execute("select status, season from claims where article_url = 'https://d/3'")
+    assert kept.fetchall() == [("cancelled", 2)]  # as the crawl stored it
+    assert db.execute("select errors from runs order by id desc").fetchone() == (2,)
