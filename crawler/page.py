@@ -227,7 +227,7 @@ def _find_articles(root: etree._Element) -> list[etree._Element]:
             continue
         if _words(node) & {"comment", "comments", "card", "teaser", "promo"} or _in_furniture(node):
             continue
-        if _text_length(node) >= 150:
+        if _text_length(node) >= 60:
             found.append(node)
     if found:
         return found

@@ -281,7 +281,10 @@ def _sentence_claims(
         left = triggers[index - 1].end if index else 0
         right = triggers[index + 1].start if index + 1 < len(triggers) else len(text)
         mention = _show_mention(text, trigger, mentions, left, right, headline)
-        shows = [_resolve(m, context, text, trigger) for m in _coordinated(text, mention, mentions)]
+        shows = [
+            _resolve(m, context, text, trigger, mentions)
+            for m in _coordinated(text, mention, mentions)
+        ]
         if not shows or not all(shows):
             continue
         seasons = _seasons(season_mentions, text, trigger, left, right)
@@ -394,11 +397,22 @@ def _subject_before(text: str, trigger: Trigger, before: list[Mention]) -> Menti
     return before[-1]
 
 
-def _resolve(mention: Mention | None, context: _Context, text: str, trigger: Trigger) -> str | None:
+def _resolve(
+    mention: Mention | None,
+    context: _Context,
+    text: str,
+    trigger: Trigger,
+    mentions: list[Mention],
+) -> str | None:
+    """The show a mention names; "it"/"the series" is the section's or article's subject,
+    or, on a page without one, the title named earlier in the same sentence."""
     if mention is None:
         return None
     if mention.anaphor:
-        return context.focus
+        if context.focus:
+            return context.focus
+        earlier = [m for m in mentions if not m.anaphor and m.end <= mention.start]
+        return context.book.canonical(earlier[-1].title) if earlier else None
     lo, hi = sorted((mention.end, trigger.start)) if mention.end <= trigger.start else (
         trigger.end, mention.start)  # fmt: skip
     between = text[lo:hi] + " " + text[mention.end : mention.end + 20]
