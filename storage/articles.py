@@ -23,13 +23,14 @@ def effective_date(announced: str | None, published: str | None, fetched: str | 
     An exact `announced` day wins. "Announced in March 2026" is the last day of March, or the
     publication day if earlier: the decision was known by then, so it sorts after a decision
     reported on March 2nd, never before it. Without `announced`: published, else first fetched.
+    Nothing is announced after the article reporting it: a later date is a misreading.
     """
     known_by = (published or fetched or utc_now())[:10]
     if not announced:
         return known_by
     try:
         if len(announced) >= 10:
-            return date.fromisoformat(announced[:10]).isoformat()
+            return min(date.fromisoformat(announced[:10]).isoformat(), known_by)
         year, _, month = announced.partition("-")
         last_month = int(month) if month else 12
         end = date(int(year), last_month, calendar.monthrange(int(year), last_month)[1])

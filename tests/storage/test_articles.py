@@ -42,6 +42,7 @@ def test_effective_date_prefers_announced_then_published(db, store) -> None:
     ("announced", "published", "effective"),
     [
         ("2026-03-15", "2026-04-01", "2026-03-15"),
+        ("2027-01-10", "2026-04-01", "2026-04-01"),  # a premiere date misread as the decision
         ("2026-03", "2026-04-01", "2026-03-31"),
         ("2026-03", "2026-03-10", "2026-03-10"),  # known by the day it was published
         ("2018", "2024-05-01", "2018-12-31"),
