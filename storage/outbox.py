@@ -18,6 +18,8 @@ from typing import Any
 
 import sqlite_utils
 
+from storage.db import write_transaction
+
 STATUSES = ("renewed", "cancelled", "ending", "pending")
 DEFAULT_DIGEST_AFTER = 10  # a run flagging more changes than this sends one summary per target
 DEFAULT_GIVE_UP_AFTER = timedelta(days=3)
@@ -108,7 +110,7 @@ def sync_targets(
         }
         for target in targets
     ]
-    with db.atomic():
+    with write_transaction(db):
         db.execute("update alert_targets set active = 0 where active = 1")
         for row in rows:  # keyed on the URL, so a target keeps its id and its deliveries
             db.execute(
@@ -174,7 +176,7 @@ def enqueue(db: sqlite_utils.Database, change: dict[str, Any]) -> int:
         for target_id, target in active_targets(db)
         if target.matches(change)
     ]
-    with db.atomic():
+    with write_transaction(db):
         db["alert_deliveries"].insert_all(rows, ignore=True)
     return len(rows)
 
@@ -214,7 +216,7 @@ def record_attempt(
     for longer than their target's give-up time. Returns the updated rows."""
     moment = now or utc_now()
     ids = list(delivery_ids)
-    with db.atomic():
+    with write_transaction(db):
         rows = list(
             db.query(
                 "select d.id, d.attempts, d.first_failed_at, t.give_up_after"
