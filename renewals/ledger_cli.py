@@ -5,6 +5,7 @@ import importlib.util
 import json
 import os
 import re
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -346,10 +347,15 @@ def serve(db_path: Path, host: str, port: int, datasette_args: tuple[str, ...]) 
             sys.executable, "-m", "datasette", "serve", str(db_path), "--metadata", str(metadata),
             "--host", host, "--port", str(port), *datasette_args,
         ]  # fmt: skip
+        process = subprocess.Popen(command)
+        # Stopping `renewals serve` (SIGTERM from a supervisor, Ctrl-C) stops Datasette too.
+        signal.signal(signal.SIGTERM, lambda signum, frame: process.terminate())
         try:
-            sys.exit(subprocess.call(command))
+            code = process.wait()
         except KeyboardInterrupt:
-            sys.exit(130)
+            process.terminate()
+            code = process.wait()
+    sys.exit(code)
 
 
 REPROCESS_BATCH = 200  # articles a worker extracts per task: big enough to amortise pickling

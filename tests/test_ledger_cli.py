@@ -314,7 +314,6 @@ def test_serve_starts_datasette_with_the_metadata(db_path: Path) -> None:
         [sys.executable, "-m", "renewals", "serve", "--db", str(db_path), "--port", str(port)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
-        start_new_session=True,  # its own process group: datasette is stopped with it
     )
     try:
         url = f"http://127.0.0.1:{port}/renewals/open_disputes.json?_shape=array"
@@ -331,9 +330,14 @@ def test_serve_starts_datasette_with_the_metadata(db_path: Path) -> None:
         assert [(r["show"], r["claimed_status"], r["source"]) for r in rows] == [
             ("The Rookie", "cancelled", "seoblog")
         ]
+        children = subprocess.run(
+            ["ps", "-o", "pid=", "--ppid", str(process.pid)], capture_output=True, text=True
+        ).stdout.split()
+        assert len(children) == 1  # Datasette
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
+        process.send_signal(signal.SIGTERM)
         process.wait(timeout=10)
+    assert not os.path.exists(f"/proc/{children[0]}")  # stopped with it, not orphaned
 
 
 def test_reprocess_keeps_the_claims_of_an_article_it_cannot_re_extract(
