@@ -130,7 +130,7 @@ def list_changes(db: sqlite_utils.Database, since: str | None = None, **filters:
 def show_history(db: sqlite_utils.Database, show: str) -> dict[str, Any] | None:
     """A show's timeline: its snapshots, its firm and hedged claims with sources, its disputes."""
     key = show_key(show)
-    row = db["shows"].get(key) if db["shows"].count_where("key = ?", [key]) else None
+    row = next(db.query("select title from shows where key = ?", [key]), None)
     if row is None:
         return None
     return {
