@@ -300,3 +300,19 @@ def test_a_flagged_change_queues_its_alerts_and_a_rebuild_does_not(db, run, stor
     rebuild(db, start_run(db, [], kind="reprocess"))
     assert db["changes"].count == 1
     assert db["alert_deliveries"].count == 1
+
+
+def test_consolidation_reads_only_the_touched_shows_claims(db, run, store) -> None:
+    for n in range(50):
+        store(f"https://d/{n}", [claim(f"Show {n}", "renewed", 2)], published="2020-01-01")
+    keys = store("https://d/x", [claim("Show 7", "cancelled", 2)], published="2020-02-01")
+    read: list[tuple[str, object]] = []
+    with db.tracer(lambda sql, params: read.append((sql, params))):
+        consolidate(db, run, keys)
+    claim_reads = [(sql, params) for sql, params in read if "from claims" in sql]
+    assert len(claim_reads) == 1
+    sql, params = claim_reads[0]
+    assert "show_key in (select value from json_each(?))" in sql
+    assert params[0] == '["show 7"]'
+    plan = db.execute("explain query plan " + sql, params).fetchall()
+    assert any("USING INDEX" in row[-1] and "claims" in row[-1] for row in plan), plan
