@@ -84,6 +84,8 @@ class PrivateAddressMiddleware:
     def process_response(self, request: Request, response: Response) -> Response:
         host = urlsplit(request.url).hostname or ""
         peer = response.ip_address
+        if request.meta.get("proxy"):
+            return response  # the peer is the proxy, not the site
         if peer is not None and not is_public(peer) and not self._may_be_private(request, host):
             self._refuse(request, peer)
         return response
