@@ -2,6 +2,7 @@
 the lock that keeps overlapping cron runs apart; the live progress line."""
 
 import fcntl
+import logging
 import os
 import sys
 import time
@@ -97,14 +98,23 @@ class ProgressLine:
     def spider_opened(self, spider: Any) -> None:
         from twisted.internet.task import LoopingCall
 
+        for handler in logging.getLogger().handlers:
+            handler.addFilter(self.clear_line)
         self.loop = LoopingCall(self.show)
         self.loop.start(1.0)
 
     def spider_closed(self, spider: Any) -> None:
         if self.loop is not None and self.loop.running:
             self.loop.stop()
+        for handler in logging.getLogger().handlers:
+            handler.removeFilter(self.clear_line)
         self.show()
         sys.stderr.write("\n")
+
+    def clear_line(self, record: logging.LogRecord) -> bool:
+        """A log message starts on a clean line; the next tick redraws the progress."""
+        sys.stderr.write("\r\033[K")
+        return True
 
     def show(self) -> None:
         get = self.stats.get_value
