@@ -64,6 +64,7 @@ SLOT_BREAK = re.compile(
     r"and|which|who|that|for|at|by|rights|library|reruns|distribution|streaming)\b|[;:]"
 )
 APPOSITIVE_START = r"\s*(?:its|the|a|an|his|her|their|[A-Z][\w.+&-]*'s)\b"
+FANS = re.compile(r"\b(?:fans|viewers)\b[^.]{0,40}$", re.IGNORECASE)
 # "the cancelled series X", "a renewed push": the wording describes, it does not report.
 ATTRIBUTIVE = re.compile(
     r"\b(?:the|a|an|its|their|his|her|this|that)\s+(?:recently\s+|now[\s-])?$", re.I
@@ -275,7 +276,8 @@ def _sentence_claims(
         masked = masked[: found.start] + " " * (found.end - found.start) + masked[found.end :]
     claims: list[Claim] = []
     for index, trigger in enumerate(triggers):
-        attributive = trigger.role != "any" and ATTRIBUTIVE.search(text[: trigger.start])
+        tail = text[max(0, trigger.start - 60) : trigger.start]
+        attributive = trigger.role != "any" and ATTRIBUTIVE.search(tail)
         if trigger.negated or attributive:
             continue
         left = triggers[index - 1].end if index else 0
@@ -294,7 +296,7 @@ def _sentence_claims(
         before = text[_clause_start(text, trigger.start) : trigger.start]
         if FALSE_REPORT.search(text[: trigger.start]):
             continue
-        if HEDGE.search(before) or re.search(r"\b(?:fans|viewers)\b[^.]{0,40}$", before):
+        if HEDGE.search(before) or FANS.search(before[-60:]):
             score = HEDGED
         network = _network(masked, trigger, left, right) or context.fallback_network
         announced = _announced(text, trigger, left, right, context.published)
@@ -343,9 +345,10 @@ def _show_mention(
     before = [m for m in mentions if m.end <= trigger.start]
     if trigger.role == "obj":
         relative = re.search(
-            r"(?:,\s*|\b)(?:which|that|whom)\s+(?:[\w+&-]+\s+){0,3}$", text[: trigger.start]
+            r"(?:,\s*|\b)(?:which|that|whom)\s+(?:[\w+&-]+\s+){0,3}$",
+            text[max(0, trigger.start - 80) : trigger.start],
         )
-        if relative and before and before[-1].end <= relative.start():
+        if relative and before and before[-1].end <= max(0, trigger.start - 80) + relative.start():
             return before[-1]  # "Westworld, which HBO cancelled last year"
         if after:
             first = after[0]
@@ -391,7 +394,8 @@ def _subject_before(text: str, trigger: Trigger, before: list[Mention]) -> Menti
             return earlier[-1]
     for mention in reversed(before):  # "the mystery from the team behind Dark was cancelled"
         if not re.search(
-            r"\b(?:from|behind|of|by|like|than|with|about|unlike)\s+$", head[: mention.start]
+            r"\b(?:from|behind|of|by|like|than|with|about|unlike)\s+$",
+            head[max(0, mention.start - 20) : mention.start],
         ):
             return mention
     return before[-1]

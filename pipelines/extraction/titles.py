@@ -6,6 +6,7 @@ headings, table cells), and a capitalised run next to a status verb as a last re
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from pipelines.extraction.networks import NETWORK_RE, is_network
 
@@ -134,6 +135,7 @@ class TitleBook:
         return title
 
 
+@lru_cache(maxsize=8192)
 def tidy(title: str) -> str:
     initialism = re.search(r"\b[A-Z]\.[A-Z]\.$", title.strip())  # "Agents of S.H.I.E.L.D."
     title = title.strip(" \t\"'.,:;!?-\u2013\u2014()") + ("." if initialism else "")
@@ -141,6 +143,7 @@ def tidy(title: str) -> str:
     return re.sub(r"\s+", " ", title)
 
 
+@lru_cache(maxsize=8192)
 def plausible(title: str, marked: bool = False) -> bool:
     """Could this string be a show title? `marked`: it was quoted, emphasised or a heading."""
     words = title.split()
@@ -159,10 +162,11 @@ def plausible(title: str, marked: bool = False) -> bool:
     return title.lower() not in STOP_START and title.lower() not in STOP_WORDS
 
 
-def capitalised_run(text: str, *, at_start: bool = True) -> str | None:
+@lru_cache(maxsize=8192)
+def capitalised_run(text: str) -> str | None:
     """The title-like run of capitalised words that opens `text` (stops at status words)."""
     text = text.lstrip(" ,:")
-    match = CAPSEQ.match(text) if at_start else None
+    match = CAPSEQ.match(text)
     if not match:
         return None
     words = []

@@ -114,6 +114,7 @@ _ALL_CUES = sorted({c.strip() for lexeme in LEXICON for c in lexeme.cues}, key=l
 CUES = re.compile(r"(?<![a-z])(?:" + "|".join(re.escape(cue.strip()) for cue in _ALL_CUES) + ")")
 # A matched cue also stands for every shorter cue inside it ("renewal" -> "renew").
 CONTAINED = {cue: {other for other in _ALL_CUES if other in cue} for cue in _ALL_CUES}
+BY = re.compile(r"\s+by\b", re.IGNORECASE)
 PASSIVE_BEFORE = re.compile(
     r"\b(?:is|was|were|are|been|be|being|gets|got|get|getting|has\s+been|had\s+been)\s+"
     r"(?:(?:officially|also|already|now|just|finally|quietly|reportedly|formally)\s+)?$",
@@ -161,7 +162,8 @@ def find_triggers(sentence: str) -> list[Trigger]:
             role = lexeme.role
             before = sentence[:start]
             after = sentence[end:]
-            if role == "obj" and (PASSIVE_BEFORE.search(before) or re.match(r"\s+by\b", after)):
+            passive = PASSIVE_BEFORE.search(before[-40:]) or BY.match(after)
+            if role == "obj" and passive:
                 role = "subj"
             negated = not lexeme.negation_inside and bool(NEGATION_BEFORE.search(before[-40:]))
             found.append(Trigger(start, end, lexeme.status, role, lexeme.needs_season, negated))
