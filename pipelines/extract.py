@@ -64,6 +64,14 @@ SLOT_BREAK = re.compile(
     r"and|which|who|that|for|at|by|rights|library|reruns|distribution|streaming)\b|[;:]"
 )
 APPOSITIVE_START = r"\s*(?:its|the|a|an|his|her|their|[A-Z][\w.+&-]*'s)\b"
+LABELLED = re.compile(r"(.+?)\s*(?:\([^)]{0,40}\))?\s*[:\u2014\u2013-]\s*")
+# What a "has been confirmed" is about when it is not a renewal.
+DETAIL = re.compile(
+    r"\b(?:premiere|date|cast|casting|trailer|release|title|details|plot|episodes?|return date|"
+    r"showrunner|director|writer|poster|teaser|filming|production)\b",
+    re.IGNORECASE,
+)
+LABEL_GAP = re.compile(r"\s*(?:\([^)]{0,40}\))?\s*[:\u2014\u2013-]\s*")
 FANS = re.compile(r"\b(?:fans|viewers)\b[^.]{0,40}$", re.IGNORECASE)
 # "the cancelled series X", "a renewed push": the wording describes, it does not report.
 ATTRIBUTIVE = re.compile(
@@ -134,7 +142,8 @@ def _article_claims(article: Article, published: str | None) -> list[Claim]:
     book = _title_book(article)
     lede = next((b.text for b in article.blocks if b.kind == "text"), "")
     networks = find_networks(article.headline) or find_networks(lede)
-    context = _Context(book, book.subject, published, networks[0][2] if networks else None, {})
+    page_network = networks[0][2] if networks else None
+    context = _Context(book, book.subject, published, page_network, {})
     context.headline_seasons = _headline_seasons(article.headline, book)
     claims: list[Claim] = []
     for part in re.split(r"(?<=\?)\s+", article.headline):
@@ -144,6 +153,8 @@ def _article_claims(article: Article, published: str | None) -> list[Claim]:
     for block in article.blocks:
         if block.kind == "heading":
             context.focus = heading_title(block.text, book) or book.subject
+            named = find_networks(block.text)
+            context.fallback_network = named[0][2] if named else page_network
             label = STATUS_HEADING.fullmatch(block.text)
             section_status = cell_status(block.text) if label else None
             continue
@@ -278,6 +289,10 @@ def _sentence_claims(
     for index, trigger in enumerate(triggers):
         tail = text[max(0, trigger.start - 60) : trigger.start]
         attributive = trigger.role != "any" and ATTRIBUTIVE.search(tail)
+        if "confirmed" in text[trigger.start : trigger.end].lower() and DETAIL.search(
+            text[_clause_start(text, trigger.start) : trigger.start]
+        ):
+            continue  # "the premiere date has been confirmed"
         if trigger.negated or attributive:
             continue
         left = triggers[index - 1].end if index else 0
@@ -367,8 +382,15 @@ def _show_mention(
             return Mention(start, start + len(run), run, guessed=True)
         gap = text[before[-1].end : trigger.start] if before else ""
         telegraphic = headline and AUX_GAP.match(gap)  # "X Renewed for Season 2"
-        if before and (telegraphic or re.fullmatch(r"\s*[:\u2014\u2013-]\s*", gap)):
-            return before[-1]
+        if before and (telegraphic or LABEL_GAP.fullmatch(gap)):
+            return before[-1]  # "X (Netflix) - renewed for season 2"
+        head = text[: trigger.start]
+        if not before and not head.strip(" \"'*-\u2014\u2013"):
+            return Mention(trigger.start, trigger.start, "", anaphor=True)  # "Cancelled after..."
+        label = LABELLED.fullmatch(head)
+        run = capitalised_run(label.group(1)) if label and not before else None
+        if run and run == tidy(label.group(1)):
+            return Mention(0, len(run), run, guessed=True)
         return None
     if trigger.role == "subj":
         return _subject_before(text, trigger, before)
@@ -434,6 +456,8 @@ def _seasons(
     reach = 200 if trigger.status in {"cancelled", "ending"} else 45
     window = max(left, trigger.start - reach)
     behind = [m for m in reversed(found) if m.start >= window and m.end <= trigger.start]
+    if trigger.role == "subj" and behind and not (ahead and ahead[0].start - trigger.end < 30):
+        return _arithmetic(trigger.status, behind + ahead) or [None]  # "Season 3 of X is confirmed"
     return _arithmetic(trigger.status, ahead + behind) or [None]
 
 

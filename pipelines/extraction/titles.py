@@ -66,6 +66,7 @@ _MODIFIER = (
     r"were|will|would|renew\w*|cancel\w*|axed|picked|ordered|revived|saved|ended|said)\b)"
     r"[\w'+&-]+\s+)"
 )
+GENRE_WORD = re.compile(rf"(?i:{GENRE}|shows?|dramas|comedies|thrillers)")
 ANAPHOR = re.compile(
     rf"\b(?:(?i:the|this|that)\s+{_MODIFIER}{{0,4}}?(?i:{GENRE})"
     rf"|(?:[A-Z][\w.+'&-]*\s+){{0,3}}?[A-Z][\w.+&-]*'s\s+{_MODIFIER}{{0,4}}?(?i:{GENRE}))\b"
@@ -155,8 +156,8 @@ def plausible(title: str, marked: bool = False) -> bool:
         return False
     if all(w.lower() in CONNECTORS or w.lower() in STOP_WORDS for w in words):
         return False
-    if re.search(r"'s$", words[0]) and len(words) == 1:
-        return False
+    if len(words) == 1 and (words[0].endswith("'s") or GENRE_WORD.fullmatch(title)):
+        return False  # "Drama" in "Netflix Cancels Drama" is not a title
     if len(words) > 1 and sum(w[0].islower() for w in words if w.lower() not in CONNECTORS) > 1:
         return False  # a phrase, not a title
     return title.lower() not in STOP_START and title.lower() not in STOP_WORDS
