@@ -83,7 +83,13 @@ def crawl(
 ) -> None:
     """Crawl the sources, extract and store claims, and flag status changes."""
     from pipelines.alerting import load_alert_config
-    from renewals.crawling import CrawlLocked, crawl_lock, crawl_settings, run_crawl
+    from renewals.crawling import (
+        CrawlLocked,
+        LockFileError,
+        crawl_lock,
+        crawl_settings,
+        run_crawl,
+    )
 
     overrides = _parse_overrides(setting)
     progress = sys.stderr.isatty() and not quiet and log_file is None
@@ -108,8 +114,8 @@ def crawl(
     except CrawlLocked as locked:
         click.echo(f"another crawl is running ({locked}); not starting a second one", err=True)
         return
-    except OSError as error:
-        raise click.ClickException(f"cannot lock {db_path}: {error.strerror}") from error
+    except LockFileError as error:
+        raise click.ClickException(str(error)) from error
 
     if not quiet:
         click.echo(

@@ -48,6 +48,10 @@ class CrawlLocked(Exception):
     """Another crawl holds the database's lock."""
 
 
+class LockFileError(Exception):
+    """The lock file cannot be created (read-only folder...); the message is one line."""
+
+
 @contextmanager
 def crawl_lock(db_path: Path, wait: float = 0) -> Iterator[Path]:
     """Hold `<db>.lock` for the crawl, waiting up to `wait` seconds for another run to end.
@@ -56,7 +60,11 @@ def crawl_lock(db_path: Path, wait: float = 0) -> Iterator[Path]:
     killed cron run never blocks the next one.
     """
     lock_path = db_path.with_name(db_path.name + ".lock")
-    with open(lock_path, "a+") as lock_file:
+    try:
+        lock_file = open(lock_path, "a+")  # noqa: SIM115 - closed by the `with` below
+    except OSError as error:
+        raise LockFileError(f"cannot create lock file {lock_path}: {error.strerror}") from error
+    with lock_file:
         deadline = time.monotonic() + wait
         while True:
             try:
