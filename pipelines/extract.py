@@ -64,6 +64,7 @@ SLOT_BREAK = re.compile(
     r"and|which|who|that|for|at|by|rights|library|reruns|distribution|streaming)\b|[;:]"
 )
 APPOSITIVE_START = r"\s*(?:its|the|a|an|his|her|their|[A-Z][\w.+&-]*'s)\b"
+RELATIVE_TAIL = re.compile(r",?\s*\b(?:which|who|that)\s+(?:[\w'-]+\s+){0,3}$", re.IGNORECASE)
 LABELLED = re.compile(r"(.+?)\s*(?:\([^)]{0,40}\))?\s*[:\u2014\u2013-]\s*")
 # What a "has been confirmed" is about when it is not a renewal.
 DETAIL = re.compile(
@@ -409,6 +410,12 @@ def _subject_before(text: str, trigger: Trigger, before: list[Mention]) -> Menti
             return Mention(start, start + len(run), run, guessed=True)
         return None
     head = text[: trigger.start]
+    relative = RELATIVE_TAIL.search(head[-60:])
+    if relative:  # "check out Green Cove, which was renewed"
+        cut = len(head) - len(head[-60:]) + relative.start()
+        antecedent = [m for m in before if m.end <= cut]
+        if antecedent and not head[antecedent[-1].end : cut].strip():
+            return antecedent[-1]
     appositive = re.search(r",[^,]{1,120},\s*(?:\w+\s+){0,3}$", head)
     if appositive:
         earlier = [m for m in before if m.end <= appositive.start()]
