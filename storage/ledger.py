@@ -144,17 +144,10 @@ class ShowLedger:
             d = replace(d, season=cur.season)
         if d.season is not None and cur.season is not None and d.season < cur.season:
             return False  # about an earlier season: history, not news
-        if d.status == "pending" and cur.status in DECISIONS and d.season == cur.season:
+        if d.status == "pending" and cur.status in DECISIONS and d.season in (None, cur.season):
             return False  # "no decision yet" after the decision was made is stale
-        if (
-            d.key in self.superseded
-            and not d.announced
-            and d.network
-            in (
-                None,
-                self.superseded[d.key],
-            )
-        ):
+        same_network = d.network in (None, self.superseded.get(d.key))
+        if d.key in self.superseded and not d.announced and same_network:
             return False  # an undated restatement of a status the show already left behind
         if d.tier > cur.tier and _within_trust_window(cur.trusted_on, d.effective):
             group = self.challengers.setdefault(d.key, [])

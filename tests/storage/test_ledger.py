@@ -205,6 +205,8 @@ def test_undecided_after_a_decision_is_stale(db, run, store) -> None:
     consolidate(db, run, store("https://d/1", [claim("X", "renewed", 3)], published="2020-01-01"))
     keys = store("https://d/2", [claim("X", "pending", 3)], published="2020-02-01")
     assert consolidate(db, run, keys) == []
+    keys = store("https://d/2b", [claim("X", "pending")], published="2020-02-02")
+    assert consolidate(db, run, keys) == []
     keys = store("https://d/3", [claim("X", "pending", 4)], published="2020-06-01")
     assert moves(consolidate(db, run, keys)) == [("X", "renewed", 3, "pending", 4)]
 
