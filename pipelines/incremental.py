@@ -102,6 +102,9 @@ class ConditionalRequestMiddleware:
         self.new_robots: dict[str, tuple[int, bytes]] = {}
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+        # An article whose parsing or storing failed is not "seen": the next run tries again.
+        crawler.signals.connect(self.not_done, signal=signals.spider_error)
+        crawler.signals.connect(self.not_done, signal=signals.item_error)
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> "ConditionalRequestMiddleware":
@@ -153,6 +156,11 @@ class ConditionalRequestMiddleware:
     def process_exception(self, request: Request, exception: Exception) -> None:
         if request.meta.get("renewals") == "article" and not isinstance(exception, IgnoreRequest):
             self.unfinished_listings.add(request.meta.get("listing", ""))
+
+    def not_done(self, response: Response) -> None:
+        request = response.request
+        if request is not None and request.meta.get("renewals") == "article":
+            self.fetched.difference_update([request.url, *request.meta.get("redirect_urls", [])])
 
     def spider_closed(self, spider: Any, reason: str) -> None:
         if self.db is None:
