@@ -73,10 +73,12 @@ def build(db_path: Path, articles: int, claims_per_article: int, shows: int, see
                 "first_run_id": run_id, "last_run_id": run_id,
             }
         )  # fmt: skip
-        for n in rng.choices(range(shows), weights=weights, k=claims_per_article):
+        picked = rng.choices(range(shows), weights=weights, k=claims_per_article)
+        for ordinal, n in enumerate(picked):
             claim_rows.append(
                 {
-                    "article_url": url, "show_key": keys[n], "show": titles[n],
+                    "article_url": url, "show_key": keys[n], "ordinal": ordinal,
+                    "show": titles[n],
                     "season": rng.randrange(1, 12),
                     "status": rng.choices(STATUSES, STATUS_WEIGHTS)[0],
                     "network": rng.choice(NETWORKS), "announced": None,

@@ -113,6 +113,7 @@ def replace_claims(
             {
                 "article_url": url,
                 "show_key": key,
+                "ordinal": len(rows),  # with the show and article, the claim's key
                 "show": title,
                 "season": _season(claim.get("season")),
                 "status": _status(claim.get("status")),

@@ -316,12 +316,48 @@ def _robots_cache_v5(db: sqlite_utils.Database) -> None:
     )
 
 
+CLAIM_COLUMNS = (
+    "show_key, article_url, ordinal, show, season, status, network, announced, confidence,"
+    " evidence, effective, source, tier, fetched_at"
+)
+
+
+def _cluster_claims_v6(db: sqlite_utils.Database) -> None:
+    """Claims stored in show order (a WITHOUT ROWID table keyed by show, article, ordinal).
+
+    Consolidation reads every claim of the shows a crawl touched; in a rowid table those rows
+    are scattered over the whole file (one page read each), clustered they are contiguous:
+    half the read time for 1,000 shows of a 1,000,000-claim database, and `reprocess` reads
+    the whole table in show order without an index.
+    """
+    db.execute(
+        """create table claims_clustered (
+            show_key text not null, article_url text not null, ordinal integer not null,
+            show text, season integer, status text, network text, announced text,
+            confidence float, evidence text,
+            effective text, -- announced, else published, else first fetched (YYYY-MM-DD)
+            source text, tier integer, fetched_at text,
+            primary key (show_key, article_url, ordinal)
+        ) without rowid"""
+    )
+    db.execute(
+        f"insert into claims_clustered ({CLAIM_COLUMNS}) select show_key, article_url,"
+        " row_number() over (partition by show_key, article_url order by id) - 1, show, season,"
+        " status, network, announced, confidence, evidence, effective, source, tier, fetched_at"
+        " from claims"
+    )
+    db.execute("drop table claims")
+    db.execute("alter table claims_clustered rename to claims")
+    db["claims"].create_index(["article_url"], if_not_exists=True)
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _create_v1,
     _create_v2_crawl_state,
     _create_v3_alert_outbox,
     _show_source_v4,
     _robots_cache_v5,
+    _cluster_claims_v6,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -78,6 +78,10 @@ def test_a_version_1_database_is_migrated_in_place(tmp_path: Path) -> None:
     _create_v1(old)
     old["shows"].insert({"key": "x", "title": "X", "status": "renewed", "snapshot_id": 1})
     old["snapshots"].insert({"id": 1, "show_key": "x", "source": "deadline", "taken_at": "T"})
+    for n in range(2):
+        old["claims"].insert(
+            {"article_url": "https://d/1", "show_key": "x", "status": "renewed", "season": n + 1}
+        )
     old.execute("PRAGMA user_version = 1")
     old.close()
     db = open_db(path)
@@ -85,6 +89,8 @@ def test_a_version_1_database_is_migrated_in_place(tmp_path: Path) -> None:
     assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     (row,) = db.query("select show, source, detected_at from current_status")
     assert row == {"show": "X", "source": "deadline", "detected_at": "T"}
+    claims = db.query("select ordinal, season from claims order by ordinal")
+    assert [(c["ordinal"], c["season"]) for c in claims] == [(0, 1), (1, 2)]
 
 
 def test_a_second_writer_waits_for_the_first_instead_of_failing(tmp_path: Path) -> None:
