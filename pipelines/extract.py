@@ -42,6 +42,7 @@ STATUS_HEADING = re.compile(
     r"\s*(?:\(\d+\))?[:!]?\s*",
     re.I,
 )
+MAX_ARTICLE_TEXT = 200_000  # characters of body text read per article
 FIRM = 0.9
 HEADLINE = 0.85
 TABLE = 0.85
@@ -135,7 +136,10 @@ def extract_claims(page: ArticlePage) -> list[Claim]:
         return []
     claims: list[Claim] = []
     for article in articles:
-        claims.extend(_article_claims(article, page.published))
+        try:
+            claims.extend(_article_claims(article, page.published))
+        except Exception:  # noqa: BLE001 - one odd article must not stop a crawl
+            continue
     return _consolidate(claims)
 
 
@@ -151,7 +155,11 @@ def _article_claims(article: Article, published: str | None) -> list[Claim]:
         if part and not part.rstrip().endswith("?"):
             claims.extend(_sentence_claims(part, context, HEADLINE, headline=True))
     section_status = None
+    budget = MAX_ARTICLE_TEXT
     for block in article.blocks:
+        budget -= len(block.text)
+        if budget < 0:
+            break  # a news article is far shorter; the rest of a huge page is not read
         if block.kind == "heading":
             context.focus = heading_title(block.text, book) or book.subject
             named = find_networks(block.text)
@@ -281,7 +289,7 @@ def _sentence_claims(
     triggers = find_triggers(text)
     if not triggers:
         return []
-    mentions = find_mentions(text, context.book)
+    mentions = find_mentions(text, context.book, headline)
     season_mentions = find_seasons(text)
     masked = text
     for found in (m for m in mentions if not m.anaphor):  # "Copper Sky" names no network

@@ -193,9 +193,7 @@ def headline_titles(headline: str, body: str) -> list[str]:
         segment = QUESTION_START.sub("", QUESTION_START.sub("", segment.strip()))
         segment = NETWORK_FIRST.sub("", segment)
         run = capitalised_run(segment)
-        while run and not (
-            run in body and re.search(rf"(?<![\w-]){re.escape(run)}(?![\w-])", body)
-        ):
+        while run and not _standalone(run, body):
             shorter = run.rsplit(" ", 1)[0] if " " in run else ""
             run = tidy(shorter) if shorter and plausible(tidy(shorter)) else None
         if not run or run.split()[0].lower() in STOP_START or any(run in f for f in found):
@@ -204,6 +202,21 @@ def headline_titles(headline: str, body: str) -> list[str]:
         if index == 0 or STATUS_NEXT.match(rest):
             found.append(run)
     return list(dict.fromkeys(found))
+
+
+def _standalone(run: str, body: str) -> bool:
+    """The body names `run` on its own at least once, not as part of a longer capitalised name
+    ("Big" inside "The Big Show" does not confirm a headline's "Big")."""
+    if run not in body:
+        return False
+    for match in re.finditer(rf"(?<![\w-]){re.escape(run)}(?![\w-])", body):
+        before = body[max(0, match.start() - 30) : match.start()]
+        after = body[match.end() : match.end() + 30]
+        glued_before = re.search(r"(?<![.!?:])\s[A-Z][\w'&-]*\s$", " " + before)
+        glued_after = re.match(r"\s(?:[A-Z][\w'&-]*|of|&)\b", after)
+        if not glued_before and not glued_after:
+            return True
+    return False
 
 
 def heading_title(heading: str, book: TitleBook) -> str | None:
@@ -237,8 +250,10 @@ def _bare_title(text: str) -> bool:
     )
 
 
-def find_mentions(text: str, book: TitleBook) -> list[Mention]:
-    """Known titles, quoted titles and anaphors ("the series", "Harmon's comedy", "it")."""
+def find_mentions(text: str, book: TitleBook, headline: bool = False) -> list[Mention]:
+    """Known titles, quoted titles and anaphors ("the series", "Harmon's comedy", "it").
+
+    Outside a Title Case headline, "The Big Show" with a capital genre word is a title."""
     found: list[Mention] = []
 
     def free(start: int, end: int) -> bool:
@@ -253,6 +268,9 @@ def find_mentions(text: str, book: TitleBook) -> list[Mention]:
         if plausible(title, marked=True) and free(match.start(), match.end()):
             found.append(Mention(match.start(2), match.end(2), title))
     for match in ANAPHOR.finditer(text):
+        words = match.group().split()
+        if len(words) > 1 and words[-1][0].isupper() and words[0][0].isupper() and not headline:
+            continue
         if free(match.start(), match.end()) and not NOT_THE_SHOW.search(match.group()):
             found.append(Mention(match.start(), match.end(), "", anaphor=True))
     found.sort(key=lambda m: m.start)

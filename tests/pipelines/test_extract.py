@@ -2,6 +2,11 @@
 
 # ruff: noqa: E501 - inline HTML fixtures read better unwrapped
 
+import json
+import subprocess
+import sys
+import time
+
 import pytest
 
 from crawler.page import ArticlePage, parse_article
@@ -211,3 +216,37 @@ def test_empty_and_odd_pages_give_no_claims():
     assert extract_claims(ArticlePage(None, None, None, None, "", "")) == []
     assert extract_claims(ArticlePage(None, "Renewed!", None, None, "<article><h1>", "")) == []
     assert all(isinstance(c, Claim) for c in extract_claims(page("x", "<table><tr></tr></table>")))
+
+
+def test_run_on_text_without_full_stops_stays_bounded():
+    clause = "Netflix has renewed The Big Show for a second season and Fox cancelled Other Show after two seasons, "
+    html = (
+        "<html><body><article><h1>Big</h1>"
+        + ("<p>" + clause * 200 + "</p>") * 150
+        + "</article></body></html>"
+    )
+    started = time.perf_counter()
+    claims = extract_claims(parse_article(html))
+    assert time.perf_counter() - started < 15
+    assert {(c.show, c.status, c.season) for c in claims} == {
+        ("The Big Show", "renewed", 2),
+        ("Other Show", "cancelled", 3),
+    }
+
+
+def test_cli_reports_unreadable_path_and_goes_on(tmp_path):
+    good = tmp_path / "good.html"
+    good.write_text(
+        "<article><h1>x</h1><p>Hulu has cancelled <em>Reef</em> after one season.</p></article>"
+    )
+    missing = tmp_path / "missing.html"
+    result = subprocess.run(
+        [sys.executable, "-m", "renewals", "extract", str(missing), str(good)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert len(result.stderr.strip().splitlines()) == 1 and str(missing) in result.stderr
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(r["file"], r["show"], r["season"]) for r in records] == [(str(good), "Reef", 2)]
