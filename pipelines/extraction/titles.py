@@ -212,7 +212,7 @@ def _standalone(run: str, body: str) -> bool:
     for match in re.finditer(rf"(?<![\w-]){re.escape(run)}(?![\w-])", body):
         before = body[max(0, match.start() - 30) : match.start()]
         after = body[match.end() : match.end() + 30]
-        glued_before = re.search(r"(?<![.!?:])\s[A-Z][\w'&-]*\s$", " " + before)
+        glued_before = re.search(r"(?<![.!?:])\s[A-Z][\w&-]*(?<!'s)\s$", " " + before)
         glued_after = re.match(r"\s(?:[A-Z][\w'&-]*|of|&)\b", after)
         if not glued_before and not glued_after:
             return True
