@@ -49,12 +49,19 @@ TABLE = 0.85
 HEDGED = 0.3
 HEDGE = re.compile(
     r"\b(?:could|might|should|hopes?|hoped|hoping|rumou?r\w*|reportedly|speculat\w*|in talks|"
-    r"likely|unlikely|probably|possibly|perhaps|wish\w*|if|whether|would love|claims?|"
-    r"suggests?|petition\w*|fans? want|predict\w*|expect\w*|chances?|odds|unless|until|"
+    r"likely|unlikely|probably|possibly|perhaps|wish\w*|would love|claims?|"
+    r"suggests?|petition\w*|fans? want|predict\w*|expect\w*|chances?|odds|"
     r"campaign\w*|efforts?|bid|fight\w*|trying|attempt\w*|plans? to|wants? to|push)\b"
     r"|(?-i:\bmay\b)",
     re.IGNORECASE,
 )
+# A condition hedges only the clause it opens: "If you missed it, X was renewed" is firm.
+NETWORK_ANAPHOR = re.compile(
+    r"\b(?:the|that)\s+(?:\w+\s+)?(?:network|channel|streamer|broadcaster|service|cabler)\b",
+    re.IGNORECASE,
+)
+CONDITIONAL = re.compile(r"\b(?:if|whether|unless|until)\b[^,;]*$", re.IGNORECASE)
+CLAUSE_END = re.compile(r";|\s[\u2014\u2013]\s|,\s+(?:while|but|whereas|although|and)\b")
 FALSE_REPORT = re.compile(
     r"\b(?:incorrectly|wrongly|falsely|erroneously|mistakenly|inaccurately|not true|fake|hoax|"
     r"(?:an\s+)?earlier version of th(?:is|e) (?:story|article|post|report))\b",
@@ -104,6 +111,8 @@ class _Context:
     published: str | None
     fallback_network: str | None
     headline_seasons: dict[str, int]
+    headline: str = ""
+    last_network: str | None = None
 
 
 def extract_file(path: str, url: str | None = None) -> list[dict]:
@@ -148,7 +157,7 @@ def _article_claims(article: Article, published: str | None) -> list[Claim]:
     lede = next((b.text for b in article.blocks if b.kind == "text"), "")
     networks = find_networks(article.headline) or find_networks(lede)
     page_network = networks[0][2] if networks else None
-    context = _Context(book, book.subject, published, page_network, {})
+    context = _Context(book, book.subject, published, page_network, {}, article.headline)
     context.headline_seasons = _headline_seasons(article.headline, book)
     claims: list[Claim] = []
     for part in re.split(r"(?<=\?)\s+", article.headline):
@@ -320,11 +329,19 @@ def _sentence_claims(
         before = text[_clause_start(text, trigger.start) : trigger.start]
         if FALSE_REPORT.search(text[: trigger.start]):
             continue
-        if HEDGE.search(before) or FANS.search(before[-60:]):
+        if HEDGE.search(before) or FANS.search(before[-60:]) or CONDITIONAL.search(before):
             score = HEDGED
-        network = _network(masked, trigger, left, right) or context.fallback_network
+        network = _network(masked, trigger, left, right)
+        if network:
+            context.last_network = network
+        elif NETWORK_ANAPHOR.search(text[left : trigger.start]):
+            network = context.last_network  # "the channel has axed X"
         announced = _announced(text, trigger, left, right, context.published)
         for show in shows:
+            if network is None and (
+                show in (context.book.subject, context.focus) or show in context.headline
+            ):
+                network = context.fallback_network  # the lede's network, for its own show
             numbers = seasons
             if trigger.status == "pending" and seasons == [None]:
                 numbers = [context.headline_seasons.get(show)]
@@ -528,6 +545,8 @@ def _network(text: str, trigger: Trigger, left: int, right: int) -> str | None:
 def _announced(
     text: str, trigger: Trigger, left: int, right: int, published: str | None
 ) -> str | None:
+    clause_end = CLAUSE_END.search(text, trigger.end, right)
+    right = clause_end.start() if clause_end else right
     phrases = find_date_phrases(text[left:right])
     if not phrases:
         return None
