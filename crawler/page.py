@@ -42,10 +42,18 @@ BOILERPLATE_WORDS = {
     "subscribe", "signup", "nav", "navbar", "menu", "popular", "recommended", "sponsored",
     "caption", "credit", "more", "also", "outbrain", "taboola", "kicker", "toc", "disclaimer",
 }  # fmt: skip
+# Furniture words that also hide inside longer class names ("commentlist", "relatedPosts").
+BOILERPLATE_PART = re.compile(
+    r"comment|related|sidebar|newsletter|promo|advert|trending|recommend|popular|breadcrumb|"
+    r"byline|disqus|outbrain|taboola|share-?bar|social|most-read|mostread|read-?more|"
+    r"also-?read|must-?read|you-may|teaser"
+)
+CONTENT_PART = re.compile(r"content|body|article|entry|story|main|text|post")
 READ_MORE = re.compile(
     r"^\W*(must[\s-]*reads?|also[\s-]*read|read[\s-]*(more|also|next)|related( stories| story"
     r"| articles?| posts?| reading)?|see also|don'?t miss|more from|recommended( reading)?"
-    r"|trending( now)?|you (may|might) also like|keep reading)\b",
+    r"|trending( now)?|you (may|might) also like|keep reading|watch\s*:|listen\s*:|more on\s*:)"
+    r"(?:\b|(?<=:))",
     re.IGNORECASE,
 )
 SPACE = re.compile(r"\s+")
@@ -282,18 +290,24 @@ def _headline(
 
 
 def _is_furniture(node: etree._Element) -> bool:
+    """Page furniture inside an article: by tag, by class/id, by wording, or all links."""
     if node.tag in DROP_TAGS or node.tag == "h1":
         return True
     words = _words(node)
     if words & BOILERPLATE_WORDS or {"also", "read"} <= words:
         return True
-    if node.tag in {"p", "div", "li", "section"}:
+    marks = f"{node.get('class') or ''} {node.get('id') or ''}".lower()
+    if marks.strip() and BOILERPLATE_PART.search(marks) and not CONTENT_PART.search(marks):
+        return True
+    if node.tag in {"p", "div", "li", "section", "ul", "ol"}:
         text = node.text_content().strip()
         if READ_MORE.match(text):
             return True
+        if node.tag == "li":
+            return False
         links = sum(len(a.text_content()) for a in node.iter("a"))
-        if text and node.tag != "li" and links >= 0.8 * len(text):
-            return True
+        if text and links >= 0.8 * len(text):
+            return True  # a box or list of links: related stories, not article text
     return False
 
 

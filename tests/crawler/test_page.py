@@ -165,3 +165,18 @@ def test_encodings_latin1_cp1252_and_mixed_utf8():
     assert "Caf\u00e9 \u201cquoted\u201d" in parse_article(mixed).text
     declared_wrong = b'<meta charset="no-such-codec"><p>plain</p>'
     assert "plain" in parse_article(declared_wrong).text
+
+
+def test_link_lists_and_comment_threads_inside_the_article_are_dropped():
+    html = """<html><body><article class="post social-post-content"><h1>Head</h1>
+    <p>Hulu has renewed <em>Keel</em> for a second season, the streamer said on Monday morning.</p>
+    <h4>More stories</h4><ul><li><a href="/a">Anchor renewed for season 3</a></li><li><a href="/b">Buoy cancelled</a></li></ul>
+    <ol class="commentlist"><li><p>Cancel Keel already</p></li></ol>
+    <div class="relatedPosts"><p>Mast has been cancelled after two seasons.</p></div>
+    <ul><li><a href="/c">Cast</a> member Jo Doe plays the lead role in the drama.</li></ul>
+    </article></body></html>"""
+    page = parse_article(html)
+    assert "Hulu has renewed" in page.text
+    assert "Jo Doe plays the lead" in page.text
+    for junk in ("Anchor", "Buoy", "Cancel Keel", "Mast"):
+        assert junk not in page.text, junk
