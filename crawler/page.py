@@ -48,7 +48,7 @@ BOILERPLATE_PART = re.compile(
     r"byline|disqus|outbrain|taboola|share-?bar|social|most-read|mostread|read-?more|"
     r"also-?read|must-?read|you-may|teaser"
 )
-CONTENT_PART = re.compile(r"content|body|article|entry|story|main|text|post")
+CONTENT_WORDS = {"content", "body", "article", "entry", "story", "main", "text", "post"}
 READ_MORE = re.compile(
     r"^\W*(must[\s-]*reads?|also[\s-]*read|read[\s-]*(more|also|next)|related( stories| story"
     r"| articles?| posts?| reading)?|see also|don'?t miss|more from|recommended( reading)?"
@@ -297,7 +297,7 @@ def _is_furniture(node: etree._Element) -> bool:
     if words & BOILERPLATE_WORDS or {"also", "read"} <= words:
         return True
     marks = f"{node.get('class') or ''} {node.get('id') or ''}".lower()
-    if marks.strip() and BOILERPLATE_PART.search(marks) and not CONTENT_PART.search(marks):
+    if marks.strip() and BOILERPLATE_PART.search(marks) and not words & CONTENT_WORDS:
         return True
     if node.tag in {"p", "div", "li", "section", "ul", "ol"}:
         text = node.text_content().strip()
