@@ -63,6 +63,12 @@ CONTROL = dict.fromkeys([*range(0, 9), 11, 12, *range(14, 32), 127])
 ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 TITLE_SUFFIX = re.compile(r"\s+[|\u2013\u2014-]\s+[^|\u2013\u2014]{2,40}$")
 MAX_DEPTH = 180
+PUBLISHED_KEYS = {
+    "article:published_time", "datepublished", "og:published_time", "date", "pubdate",
+    "publishdate", "publish-date", "dc.date", "dc.date.issued", "dcterms.created",
+    "sailthru.date", "parsely-pub-date", "article.published",
+}  # fmt: skip
+MODIFIED_KEYS = {"article:modified_time", "datemodified", "og:updated_time", "dcterms.modified"}
 
 
 def _cp1252_fallback(error: UnicodeDecodeError) -> tuple[str, int]:
@@ -151,9 +157,9 @@ def _metadata(root: etree._Element) -> dict[str, str]:
             continue
         if key in {"og:url", "og:title"}:
             meta.setdefault(key, value)
-        elif key in {"article:published_time", "datepublished", "og:published_time"}:
+        elif key in PUBLISHED_KEYS:
             meta.setdefault("meta_published", value)
-        elif key in {"article:modified_time", "datemodified", "og:updated_time"}:
+        elif key in MODIFIED_KEYS:
             meta.setdefault("meta_modified", value)
     for script in root.iter("script"):
         if (script.get("type") or "").lower() == "application/ld+json" and script.text:
@@ -161,6 +167,8 @@ def _metadata(root: etree._Element) -> dict[str, str]:
     title = root.find(".//title")
     if title is not None and title.text_content().strip():
         meta["title"] = SPACE.sub(" ", title.text_content()).strip()
+    for node in root.xpath("//*[@itemprop='datePublished'][not(self::meta)]"):
+        meta.setdefault("meta_published", node.get("content") or node.get("datetime") or "")
     time_value = next((t.get("datetime") for t in root.iter("time") if t.get("datetime")), None)
     published = [meta.get("ld_published"), meta.get("meta_published"), time_value]
     modified = [meta.get("ld_modified"), meta.get("meta_modified")]

@@ -180,3 +180,10 @@ def test_link_lists_and_comment_threads_inside_the_article_are_dropped():
     assert "Jo Doe plays the lead" in page.text
     for junk in ("Anchor", "Buoy", "Cancel Keel", "Mast"):
         assert junk not in page.text, junk
+
+
+def test_other_publish_date_markup():
+    named = '<html><head><meta name="parsely-pub-date" content="2021-03-04T10:00:00Z"></head><body><p>x</p></body></html>'
+    assert parse_article(named).published == "2021-03-04"
+    microdata = '<html><body><span itemprop="datePublished" content="2020-01-02">Jan 2</span><p>x</p></body></html>'
+    assert parse_article(microdata).published == "2020-01-02"
