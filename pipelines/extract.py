@@ -113,6 +113,7 @@ class _Context:
     headline_seasons: dict[str, int]
     headline: str = ""
     last_network: str | None = None
+    body: str = ""
 
 
 def extract_file(path: str, url: str | None = None) -> list[dict]:
@@ -158,6 +159,7 @@ def _article_claims(article: Article, published: str | None) -> list[Claim]:
     networks = find_networks(article.headline) or find_networks(lede)
     page_network = networks[0][2] if networks else None
     context = _Context(book, book.subject, published, page_network, {}, article.headline)
+    context.body = "\n".join(b.text for b in article.blocks)[:MAX_ARTICLE_TEXT]
     context.headline_seasons = _headline_seasons(article.headline, book)
     claims: list[Claim] = []
     for part in re.split(r"(?<=\?)\s+", article.headline):
@@ -316,15 +318,18 @@ def _sentence_claims(
         left = triggers[index - 1].end if index else 0
         right = triggers[index + 1].start if index + 1 < len(triggers) else len(text)
         mention = _show_mention(text, trigger, mentions, left, right, headline)
-        shows = [
-            _resolve(m, context, text, trigger, mentions)
-            for m in _coordinated(text, mention, mentions)
-        ]
+        group = _coordinated(text, mention, mentions)
+        shows = [_resolve(m, context, text, trigger, mentions) for m in group]
         if not shows or not all(shows):
             continue
         seasons = _seasons(season_mentions, text, trigger, left, right)
-        if (trigger.needs_season or mention.guessed) and seasons == [None]:
-            continue
+        if seasons == [None]:
+            if trigger.needs_season:
+                continue
+            named = [m for m in group if not m.guessed or _named_again(m.title, context, headline)]
+            shows = [show for show, m in zip(shows, group, strict=True) if m in named]
+            if not shows:
+                continue
         score = confidence
         before = text[_clause_start(text, trigger.start) : trigger.start]
         if FALSE_REPORT.search(text[: trigger.start]):
@@ -352,12 +357,41 @@ def _sentence_claims(
     return _sentence_rules(claims)
 
 
+def _named_again(title: str, context: _Context, in_headline: bool) -> bool:
+    """A capitalised run is a show, not a person, if the body repeats it (or, for a run read
+    in body text, the headline names it too)."""
+    count = context.body.count(title)
+    if in_headline or title not in context.headline:
+        return count >= 2 - in_headline
+    return True
+
+
+def _listed_runs(text: str, first: Mention) -> list[Mention]:
+    """ "renewed Night Court, Quantum Leap and Lopez vs. Lopez": the runs after the first;
+    in a comma list the last "and" separates titles rather than joining one."""
+    found = []
+    position = first.end
+    while True:
+        joiner = re.match(r"\s*(?:,\s*(?:and\s+)?|and\s+|&\s+)", text[position:])
+        start = position + joiner.end() if joiner else position
+        run = capitalised_run(text[start:]) if joiner else None
+        if not run or not text.startswith(run, start):
+            return found
+        parts = run.split(" and ") if joiner.group().strip() == "," else [run]
+        for part in parts:
+            offset = text.index(part, start)
+            found.append(Mention(offset, offset + len(part), part, guessed=True))
+        position = start + len(run)
+
+
 def _coordinated(text: str, mention: Mention | None, mentions: list[Mention]) -> list[Mention]:
     """Every title joined to the found one by and/commas ("renewed X and Y")."""
     if mention is None:
         return []
-    if mention.anaphor or mention.guessed:
+    if mention.anaphor:
         return [mention]
+    if mention.guessed:
+        return [mention, *_listed_runs(text, mention)]
     titles = [m for m in mentions if not m.anaphor]
     group = [mention]
     joiner = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+|&\s+)")

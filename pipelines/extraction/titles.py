@@ -11,7 +11,7 @@ from functools import lru_cache
 from pipelines.extraction.networks import NETWORK_RE, is_network
 
 CONNECTORS = {"of", "the", "in", "at", "a", "an", "and", "&", "on", "to", "with", "from", "de",
-              "la", "du", "von", "van", "or", "for"}  # fmt: skip
+              "la", "du", "von", "van", "or", "for", "vs.", "vs", "v."}  # fmt: skip
 # Capitalised words that end a title run in title-case headlines.
 STOP_WORDS = {
     "season", "seasons", "series", "renewed", "renews", "renew", "renewal", "cancelled",
@@ -23,7 +23,7 @@ STOP_WORDS = {
     "officially", "finds", "lands", "moves", "bows", "signs", "scores", "confirmed", "confirms",
     "rescues", "rescued", "spin-off", "spinoff", "movie", "film", "news", "update", "s", "be",
     "could", "should", "would", "may", "might", "can", "does", "did", "why", "how", "what",
-    "when", "where", "who", "which", "vs", "and", "both", "all", "each", "everything",
+    "when", "where", "who", "which", "and", "both", "all", "each", "everything",
     "episode", "episodes", "part", "volume",
 }  # fmt: skip
 STOP_START = {
@@ -46,7 +46,8 @@ HEADING_WORDS = re.compile(
     re.IGNORECASE,
 )
 TOKEN = r"(?:[A-Z0-9][\w'.&+/!-]*[\w+!]|[A-Z0-9])(?::)?"
-CAPSEQ = re.compile(rf"{TOKEN}(?:\s+(?:(?:{'|'.join(CONNECTORS)})\s+)*{TOKEN})*")
+_JOINS = "|".join(re.escape(c) for c in sorted(CONNECTORS, key=len, reverse=True))
+CAPSEQ = re.compile(rf"{TOKEN}(?:\s+(?:(?:{_JOINS})\s+)*{TOKEN})*")
 # What may follow a title in a headline clause: "X Season 3", "X Renewed", "X Will End".
 STATUS_NEXT = re.compile(
     r"\s*(?:seasons?|series|s\d+|renew\w*|cancel\w*|axed|ends?|ending|final\w*|saved|revived|"

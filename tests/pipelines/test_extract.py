@@ -250,3 +250,17 @@ def test_cli_reports_unreadable_path_and_goes_on(tmp_path):
     assert len(result.stderr.strip().splitlines()) == 1 and str(missing) in result.stderr
     records = [json.loads(line) for line in result.stdout.splitlines()]
     assert [(r["file"], r["show"], r["season"]) for r in records] == [(str(good), "Reef", 2)]
+
+
+def test_plain_text_titles_in_a_list_and_people_are_not_shows():
+    roundup = page(
+        "Network renewals",
+        "NBC has renewed Night Court, Quantum Leap and Lopez vs. Lopez.",
+        "Night Court and Quantum Leap both grew this year, and Lopez vs. Lopez held steady.",
+        "The current run brought back Meryl Streep and added guest stars.",
+    )
+    assert firm(roundup) == {
+        ("Night Court", "renewed", None),
+        ("Quantum Leap", "renewed", None),
+        ("Lopez vs. Lopez", "renewed", None),
+    }
