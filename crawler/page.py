@@ -59,7 +59,7 @@ READ_MORE = re.compile(
 SPACE = re.compile(r"\s+")
 CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.IGNORECASE)
 XML_DECL = re.compile(r"^\s*<\?xml[^>]*>")
-CONTROL = dict.fromkeys([*range(0, 9), 11, 12, *range(14, 32), 127])
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")  # lxml refuses these
 ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 TITLE_SUFFIX = re.compile(r"\s+[|\u2013\u2014-]\s+[^|\u2013\u2014]{2,40}$")
 MAX_DEPTH = 180
@@ -112,7 +112,7 @@ def parse_article(html: bytes | str, url: str | None = None) -> ArticlePage:
 
 
 def _parse(html: bytes | str, url: str | None) -> ArticlePage:
-    text = XML_DECL.sub("", decode_html(html)).translate(CONTROL)
+    text = CONTROL.sub("", XML_DECL.sub("", decode_html(html)))
     if not text.strip():
         return ArticlePage(
             url=url, title=None, published=None, modified=None, body_html="", text=""

@@ -8,7 +8,6 @@ import re
 from datetime import date, datetime
 from functools import lru_cache
 
-import dateparser
 from dateparser.date import DateDataParser
 
 MONTHS = (
@@ -44,12 +43,15 @@ LEADING_WORDS = re.compile(
 SETTINGS_BASE = {"PREFER_DAY_OF_MONTH": "first", "PREFER_DATES_FROM": "past"}
 
 
-@lru_cache(maxsize=1)
-def _parser() -> DateDataParser:
-    return DateDataParser(languages=["en"], settings=SETTINGS_BASE)
+@lru_cache(maxsize=64)
+def _parser(base: datetime | None) -> DateDataParser:
+    """One parser per publish date: RELATIVE_BASE must be a naive datetime (see PITFALLS)."""
+    settings = dict(SETTINGS_BASE, **({"RELATIVE_BASE": base} if base else {}))
+    return DateDataParser(languages=["en"], settings=settings)
 
 
 def find_date_phrases(text: str) -> list[tuple[int, str]]:
+    """(offset, phrase) for every date-like phrase: the only text dateparser ever sees."""
     return [(m.start(), m.group()) for m in DATE_PHRASE.finditer(text)]
 
 
@@ -81,11 +83,8 @@ def parse_phrase(phrase: str, published: str | None) -> str | None:
     fast = _calendar(text, base)
     if fast:
         return fast
-    settings = dict(SETTINGS_BASE)
-    if base:
-        settings["RELATIVE_BASE"] = base
     try:
-        data = DateDataParser(languages=["en"], settings=settings).get_date_data(text)
+        data = _parser(base).get_date_data(text)
     except Exception:  # noqa: BLE001 - a bad phrase is just no date
         return None
     if data is None or data.date_obj is None:
@@ -154,6 +153,3 @@ def _base(published: str | None) -> datetime | None:
     except ValueError:
         return None
     return datetime(day.year, day.month, day.day, 12, 0)
-
-
-__all__ = ["dateparser", "find_date_phrases", "parse_phrase"]
