@@ -326,7 +326,12 @@ def _sentence_claims(
         if seasons == [None]:
             if trigger.needs_season:
                 continue
-            named = [m for m in group if not m.guessed or _named_again(m.title, context, headline)]
+            decider = bool(find_networks(masked))  # "Roy rescued Ted" in a recap is no renewal
+            named = [
+                m
+                for m in group
+                if not m.guessed or (decider and _named_again(m.title, context, headline))
+            ]
             shows = [show for show, m in zip(shows, group, strict=True) if m in named]
             if not shows:
                 continue

@@ -264,3 +264,12 @@ def test_plain_text_titles_in_a_list_and_people_are_not_shows():
         ("Quantum Leap", "renewed", None),
         ("Lopez vs. Lopez", "renewed", None),
     }
+
+
+def test_recap_plot_verbs_about_characters_are_not_claims():
+    recap = page(
+        "'Pitch Side' Season 3 Recap",
+        "Ted was rescued by Roy in the finale.",
+        "Later, Ted cancelled the trip and Keeley saved Ted from embarrassment.",
+    )
+    assert extract_claims(recap) == []
