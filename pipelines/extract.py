@@ -323,18 +323,18 @@ def _sentence_claims(
         if not shows or not all(shows):
             continue
         seasons = _seasons(season_mentions, text, trigger, left, right)
-        if seasons == [None]:
-            if trigger.needs_season:
-                continue
-            decider = bool(find_networks(masked))  # "Roy rescued Ted" in a recap is no renewal
-            named = [
-                m
-                for m in group
-                if not m.guessed or (decider and _named_again(m.title, context, headline))
-            ]
-            shows = [show for show, m in zip(shows, group, strict=True) if m in named]
-            if not shows:
-                continue
+        if trigger.needs_season and seasons == [None]:
+            continue
+        decider = bool(find_networks(masked))  # "Roy rescued Ted" in a recap is no renewal
+        dated = seasons != [None]
+        kept = [
+            m
+            for m in group
+            if not m.guessed or _likely_show(m.title, context, headline, decider, dated)
+        ]
+        shows = [show for show, m in zip(shows, group, strict=True) if m in kept]
+        if not shows:
+            continue
         score = confidence
         before = text[_clause_start(text, trigger.start) : trigger.start]
         if FALSE_REPORT.search(text[: trigger.start]):
@@ -362,13 +362,18 @@ def _sentence_claims(
     return _sentence_rules(claims)
 
 
-def _named_again(title: str, context: _Context, in_headline: bool) -> bool:
-    """A capitalised run is a show, not a person, if the body repeats it (or, for a run read
-    in body text, the headline names it too)."""
+def _likely_show(
+    title: str, context: _Context, in_headline: bool, decider: bool, seasoned: bool
+) -> bool:
+    """Whether an unmarked capitalised run is a show rather than a person or a character:
+    the headline names it, or a network acts in the sentence and a season is given or the
+    body names it again. A run read in the headline itself must recur in the body."""
     count = context.body.count(title)
-    if in_headline or title not in context.headline:
-        return count >= 2 - in_headline
-    return True
+    if in_headline:
+        return count >= 1 or seasoned
+    if title in context.headline:
+        return True
+    return decider and (seasoned or count >= 2)
 
 
 def _listed_runs(text: str, first: Mention) -> list[Mention]:
