@@ -137,3 +137,13 @@ def test_a_changed_view_is_replaced_on_open_without_a_schema_version(tmp_path: P
     db = open_db(path)
     assert "strftime" in db["recent_changes"].schema
     assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+def test_unwritable_file_is_refused_even_for_root(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "ro.db"
+    open_db(path)
+    monkeypatch.setattr(os, "access", lambda target, mode: False)  # as a non-root user sees it
+    with pytest.raises(DatabaseError, match="not writable"):
+        open_db(path)
