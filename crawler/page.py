@@ -63,6 +63,12 @@ CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")  # lxml re
 ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 TITLE_SUFFIX = re.compile(r"\s+[|\u2013\u2014-]\s+[^|\u2013\u2014]{2,40}$")
 MAX_DEPTH = 180
+LOOSE_TEXT_MIN = 40  # shorter loose text is a byline, a date or a label
+# Inline tags whose text stays in the running paragraph, unwrapped.
+UNWRAP_INLINE = {
+    "a", "span", "font", "u", "small", "sup", "sub", "abbr", "cite", "q", "mark", "s", "del",
+    "ins", "code", "bdi", "bdo", "wbr", "big", "tt", "var", "dfn",
+}  # fmt: skip
 PUBLISHED_KEYS = {
     "article:published_time", "datepublished", "og:published_time", "date", "pubdate",
     "publishdate", "publish-date", "dc.date", "dc.date.issued", "dcterms.created",
@@ -322,27 +328,58 @@ def _is_furniture(node: etree._Element) -> bool:
 def _clean_blocks(article: etree._Element, heading: etree._Element | None) -> list[tuple[str, str]]:
     """Serialise the article's kept blocks as (html, text) pairs, in order."""
     blocks: list[tuple[str, str]] = []
-    stack: list[tuple[etree._Element, int]] = [(article, 0)]
-    while stack:
-        node, depth = stack.pop()
-        if not isinstance(node.tag, str) or node is heading:
-            continue
-        if node is not article and _is_furniture(node):
-            continue
-        if node.tag in BLOCK_TAGS and node.tag not in {"li", "tr", "th", "td"}:
-            html: list[str] = []
-            text: list[str] = []
-            _serialise(node, 0, html, text)
-            plain = SPACE.sub(" ", "".join(text)).strip()
-            if plain:
-                blocks.append(("".join(html), plain))
-            continue
-        loose = SPACE.sub(" ", node.text or "").strip()
-        if len(loose) >= 60:
-            blocks.append((f"<p>{escape(loose, quote=False)}</p>", loose))
-        if depth < MAX_DEPTH:
-            stack.extend((child, depth + 1) for child in reversed(node))
+    _collect(article, 0, heading, blocks)
     return blocks
+
+
+def _collect(
+    node: etree._Element, depth: int, heading: etree._Element | None, blocks: list
+) -> None:
+    """Blocks of a container, in order; text loose in a <div> (between <br>s, around inline
+    tags) becomes paragraphs of its own, as old templates put whole articles that way."""
+    html: list[str] = []
+    text: list[str] = []
+    linked = [0]  # characters of link text in the running paragraph
+
+    def flush() -> None:
+        plain = SPACE.sub(" ", "".join(text)).strip()
+        mostly_links = linked[0] >= 0.8 * len(plain)
+        if len(plain) >= LOOSE_TEXT_MIN and not READ_MORE.match(plain) and not mostly_links:
+            blocks.append((f"<p>{''.join(html).strip()}</p>", plain))
+        html.clear()
+        text.clear()
+        linked[0] = 0
+
+    if node.text:
+        html.append(escape(node.text, quote=False))
+        text.append(node.text)
+    for child in node:
+        if not isinstance(child.tag, str) or child is heading or _is_furniture(child):
+            pass
+        elif child.tag == "br":
+            if re.search(r"[.!?\"'\u201d]\s*$", "".join(text)):
+                flush()
+            else:
+                text.append(" ")
+        elif child.tag in BLOCK_TAGS and child.tag not in {"li", "tr", "th", "td"}:
+            flush()
+            inner_html: list[str] = []
+            inner_text: list[str] = []
+            _serialise(child, depth + 1, inner_html, inner_text)
+            plain = SPACE.sub(" ", "".join(inner_text)).strip()
+            if plain:
+                blocks.append(("".join(inner_html), plain))
+        elif child.tag in INLINE_TAGS or child.tag in UNWRAP_INLINE:
+            _serialise(child, depth + 1, html, text)
+            if child.tag == "a":
+                linked[0] += len(child.text_content().strip())
+        elif depth < MAX_DEPTH:
+            flush()
+            _collect(child, depth + 1, heading, blocks)
+        if child.tail:
+            html.append(escape(child.tail, quote=False))
+            text.append(child.tail)
+    flush()
 
 
 def _serialise(node: etree._Element, depth: int, html: list[str], text: list[str]) -> None:

@@ -187,3 +187,17 @@ def test_other_publish_date_markup():
     assert parse_article(named).published == "2021-03-04"
     microdata = '<html><body><span itemprop="datePublished" content="2020-01-02">Jan 2</span><p>x</p></body></html>'
     assert parse_article(microdata).published == "2020-01-02"
+
+
+def test_text_loose_in_divs_between_line_breaks_becomes_paragraphs():
+    html = """<html><body><div id="main"><h1>Old school</h1><div class="txt">Netflix has renewed
+    <i>Quill</i> for a second season, the streamer said.<br><br>The drama is a hit with critics
+    and audiences in many countries.<br>By Jo<br><a href="/x">Ink cancelled after one season, and more</a>
+    </div></div></body></html>"""
+    page = parse_article(html)
+    assert (
+        "<p>Netflix has renewed <i>Quill</i> for a second season, the streamer said.</p>"
+        in page.body_html.replace("\n    ", " ")
+    )
+    assert "The drama is a hit" in page.text
+    assert "Ink" not in page.text and "By Jo" not in page.text
