@@ -6,6 +6,7 @@ on the shows it touched, and `rebuild` replays every show from scratch for `rene
 """
 
 import json
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
@@ -334,6 +335,18 @@ def _sync_disputes(
     )
 
 
+def display_title(current: str, claims: list[dict[str, Any]]) -> str:
+    """The spelling most firm claims use ("The Rookie" over a headline's "THE ROOKIE");
+    the current one while it is among the most used, so titles do not flicker."""
+    counts = Counter(claim["show"] for claim in claims if claim["show"])
+    if not counts:
+        return current
+    top = max(counts.values())
+    if counts.get(current) == top:
+        return current
+    return min(spelling for spelling, n in counts.items() if n == top)
+
+
 def consolidate(db: sqlite_utils.Database, run_id: int, show_keys: set[str]) -> list[dict]:
     """Re-decide these shows' statuses; snapshot and flag each one that moved, in one transaction.
 
@@ -352,6 +365,9 @@ def consolidate(db: sqlite_utils.Database, run_id: int, show_keys: set[str]) -> 
             show = shows.get(key)
             if show is None:
                 continue
+            title = display_title(show["title"], claims[key])
+            if title != show["title"]:
+                db["shows"].update(key, {"title": title})
             ledger = final_state(claims[key])
             _sync_disputes(db, key, ledger, run_id, now)
             state = ledger.state
@@ -360,7 +376,7 @@ def consolidate(db: sqlite_utils.Database, run_id: int, show_keys: set[str]) -> 
                 continue
             sid = _write_snapshot(db, key, state, run_id, now)
             if show["status"] is not None:
-                change = _change(key, show["title"], before, state, run_id, now, sid)
+                change = _change(key, title, before, state, run_id, now, sid)
                 changes.append(record_change(db, change, alert=True))
     return changes
 
@@ -388,6 +404,9 @@ def rebuild(db: sqlite_utils.Database, run_id: int) -> int:
         ):
             by_show.setdefault(row["show_key"], []).append(row)
         for key in sorted(by_show):
+            title = display_title(titles[key], by_show[key])
+            if title != titles[key]:
+                db["shows"].update(key, {"title": title})
             before: tuple | None = None
             ledger = ShowLedger()
             for ledger, d in replay(by_show[key]):
@@ -396,7 +415,7 @@ def rebuild(db: sqlite_utils.Database, run_id: int) -> int:
                 detected = d.fetched_at or now
                 sid = _write_snapshot(db, key, state, run_id, detected)
                 if before is not None:
-                    change = _change(key, titles[key], before, state, run_id, detected, sid)
+                    change = _change(key, title, before, state, run_id, detected, sid)
                     record_change(db, change, alert=False)
                     count += 1
                 before = state.key

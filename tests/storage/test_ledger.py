@@ -318,3 +318,13 @@ def test_consolidation_reads_only_the_touched_shows_claims(db, run, store) -> No
     assert params[0] == '["show 7"]'
     plan = db.execute("explain query plan " + sql, params).fetchall()
     assert any("SEARCH claims USING PRIMARY KEY (show_key=?)" in row[-1] for row in plan), plan
+
+
+def test_the_display_title_is_the_spelling_most_claims_use(db, run, store) -> None:
+    store("https://d/1", [claim("THE ROOKIE", "renewed", 7)], published="2024-01-01")
+    consolidate(db, run, {"rookie"})
+    assert current_statuses(db)[0]["show"] == "THE ROOKIE"
+    for n in (2, 3):
+        store(f"https://d/{n}", [claim("The Rookie", "renewed", 7)], published="2024-01-0{n}")
+    consolidate(db, run, {"rookie"})
+    assert current_statuses(db)[0]["show"] == "The Rookie"
