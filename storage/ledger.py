@@ -404,7 +404,8 @@ def rebuild(db: sqlite_utils.Database, run_id: int) -> int:
         ):
             by_show.setdefault(row["show_key"], []).append(row)
         for key in sorted(by_show):
-            title = display_title(titles[key], by_show[key])
+            # ties go to the same spelling whatever was crawled first: the rebuild is deterministic
+            title = display_title("", by_show[key])
             if title != titles[key]:
                 db["shows"].update(key, {"title": title})
             before: tuple | None = None
