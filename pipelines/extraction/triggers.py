@@ -81,6 +81,7 @@ LEXICON: list[Lexeme] = [
     _lex(r"\brevers(?:ed|es|ing)\s+(?:its|the|a)\s+(?:decision|plans?)\s+to\s+(?:renew|bring\s+back|continue)\b", "cancelled", "obj", cue="revers"),
     _lex(r"\b(?:will|would|is|was|has|have)\s+not\s+(?:be\s+|been\s+)?(?:getting|get|receiving|receive)\s+(?:a|an)\s+(?=[\w-]+\s+(?:season|series)\b)", "cancelled", "subj", negation_inside=True, cue="not"),
     _lex(r"\b(?:will|would)\s+not\s+be\s+renewed\b", "cancelled", "subj", negation_inside=True, cue="renewed"),
+    _lex(r"\b(?:revers|revok|rescind|undo|undoing|walk(?:s|ed|ing)?\s+back)\w*\s+(?:(?:the|its|a|their)\s+)?(?:(?:season|series)\s+\w+\s+|\w+[\s-]season\s+)?renewal\b", "cancelled", "any", cue="revers|revok|rescind|undo|walk"),
     _lex(r"\brenewal\s+(?:was\s+|has\s+been\s+|had\s+been\s+|is\s+)?(?:reversed|revoked|rescinded|cancell?ed|pulled)\b", "cancelled", "any", cue="renewal"),
     _lex(r"\b(?:revok|rescind)(?:ed|es|ing)\s+(?:the|its|a)\s+renewal\b", "cancelled", "any", cue="renewal"),
     _lex(r"\bpass(?:ed|es)\s+on\b", "cancelled", "obj", cue="pass"),

@@ -273,3 +273,11 @@ def test_recap_plot_verbs_about_characters_are_not_claims():
         "Later, Ted cancelled the trip and Keeley saved Ted from embarrassment.",
     )
     assert extract_claims(recap) == []
+
+
+def test_reversing_a_season_renewal_is_a_cancellation_not_a_renewal():
+    article = page(
+        "Netflix Cancels 'Marble Coast', Reversing Season 3 Renewal",
+        "Netflix has cancelled <em>Marble Coast</em>, reversing the season 3 renewal it announced in March.",
+    )
+    assert firm(article) == {("Marble Coast", "cancelled", 3)}
