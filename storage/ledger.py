@@ -8,7 +8,7 @@ on the shows it touched, and `rebuild` replays every show from scratch for `rene
 import json
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -30,7 +30,7 @@ class Decision:
     season: int | None
     network: str | None
     announced: str | None
-    effective: str  # announced, else published, else first fetched (ISO, day/month/year)
+    effective: str  # the day it was made: announced, else published, else first fetched
     url: str
     evidence: str | None
     source: str | None
@@ -44,14 +44,13 @@ class Decision:
 
 @dataclass
 class State:
-    """The consolidated status: the decision that set it, and who has confirmed it since."""
+    """The consolidated status: the decision that set it, and how trusted it is now."""
 
     decision: Decision
     season: int | None
     network: str | None
     tier: int  # the most trusted source that stands behind it
     trusted_on: str  # the latest date a source of that tier confirmed it
-    sources: set[str] = field(default_factory=set)
 
     @property
     def status(self) -> str:
@@ -164,13 +163,12 @@ class ShowLedger:
         return [d for group in self.challengers.values() for d in group]
 
     def _adopt(self, d: Decision) -> None:
-        self.state = State(d, d.season, d.network, d.tier, d.effective, {d.source or d.url})
+        self.state = State(d, d.season, d.network, d.tier, d.effective)
         self.challengers = {}
 
     def _confirm(self, d: Decision) -> bool:
         cur = self.state
         assert cur is not None
-        cur.sources.add(d.source or d.url)
         cur.network = cur.network or d.network
         if d.tier < cur.tier:
             cur.tier, cur.trusted_on = d.tier, d.effective
