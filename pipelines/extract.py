@@ -319,22 +319,23 @@ def _sentence_claims(
         right = triggers[index + 1].start if index + 1 < len(triggers) else len(text)
         mention = _show_mention(text, trigger, mentions, left, right, headline)
         group = _coordinated(text, mention, mentions)
-        shows = [_resolve(m, context, text, trigger, mentions) for m in group]
-        if not shows or not all(shows):
-            continue
         seasons = _seasons(season_mentions, text, trigger, left, right)
         if trigger.needs_season and seasons == [None]:
             continue
         decider = bool(find_networks(masked))  # "Roy rescued Ted" in a recap is no renewal
         dated = seasons != [None]
-        kept = [
+        group = [
             m
             for m in group
             if not m.guessed or _likely_show(m.title, context, headline, decider, dated)
         ]
-        shows = [show for show, m in zip(shows, group, strict=True) if m in kept]
-        if not shows:
+        shows = [_resolve(m, context, text, trigger, mentions) for m in group]
+        if not shows or not all(shows):
             continue
+        if trigger.needs_subject and not dated:
+            shows = [s for s in shows if s in (context.book.subject, context.focus)]
+            if not shows:
+                continue
         score = confidence
         before = text[_clause_start(text, trigger.start) : trigger.start]
         if FALSE_REPORT.search(text[: trigger.start]):
@@ -403,17 +404,16 @@ def _coordinated(text: str, mention: Mention | None, mentions: list[Mention]) ->
     if mention.guessed:
         return [mention, *_listed_runs(text, mention)]
     titles = [m for m in mentions if not m.anaphor]
-    group = [mention]
     joiner = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+|&\s+)")
-    for step in (1, -1):
-        index = next((i for i, m in enumerate(titles) if m.start == mention.start), None)
-        while index is not None and 0 <= index + step < len(titles):
-            near = titles[index + step]
-            gap = text[group[-1].end : near.start] if step == 1 else text[near.end : group[0].start]
-            if not joiner.fullmatch(gap):
-                break
-            group = [*group, near] if step == 1 else [near, *group]
-            index += step
+    position = next(i for i, m in enumerate(titles) if m.start == mention.start)
+    start = end = position
+    while start > 0 and joiner.fullmatch(text[titles[start - 1].end : titles[start].start]):
+        start -= 1
+    while end + 1 < len(titles) and joiner.fullmatch(text[titles[end].end : titles[end + 1].start]):
+        end += 1
+    group = titles[start : end + 1]
+    if len(group) > 1 and not re.search(r"\band\b|&", text[group[-2].end : group[-1].start]):
+        return [mention]  # "Like X, Y rushes its ending": a comma alone makes no list
     return group
 
 

@@ -24,6 +24,7 @@ class Trigger:
     role: str  # obj | subj | any
     needs_season: bool = False
     negated: bool = False
+    needs_subject: bool = False
 
 
 @dataclass
@@ -33,6 +34,7 @@ class Lexeme:
     role: str
     needs_season: bool = False
     negation_inside: bool = False  # the wording itself is negative ("will not return")
+    needs_subject: bool = False  # without a season, only about the article's own show
     cues: tuple[str, ...] = ()  # lower-case substrings one of which must occur (a cheap pre-check)
 
 
@@ -96,7 +98,7 @@ LEXICON: list[Lexeme] = [
     _lex(r"\b(?:ended|ends|ending|concluded|concludes|concluding|wraps\s+up|wrapped\s+up|wrapping\s+up)\s+(?:its\s+run\s+)?with\s+(?=(?:its\s+|the\s+)?(?:upcoming\s+|current\s+|next\s+)?(?:[\w-]+\s+(?:season|series)\b|(?:season|series)\s+\w+))", "ending", "subj", cue="end|conclu|wrap"),
     _lex(r"\b(?:ended|ends|concluded|concludes|wrapped\s+up)\s+its\s+run\b", "ending", "subj", cue="its run"),
     _lex(r"\b(?:will|would)\s+be\s+(?:the|its|the\s+show's|the\s+series')\s+(?:final|last)\b(?!\s+(?:time|episode))", "ending", "subj", cue="final|last"),
-    _lex(r"\b(?:final|last)\s+(?:season|series)\b", "ending", "any", cue="final|last"),
+    _lex(r"\bfinal\s+(?:season|series)\b", "ending", "any", cue="final", needs_subject=True),
     # renewed
     _lex(r"\b(?:season|series)\s+\w+\s+(?:is\s+)?(?:officially\s+)?(?:happening|confirmed|a\s+go|greenlit)\b", "renewed", "any", cue="happening|confirmed| a go|greenlit"),
     _lex(r"\b(?:is|are|was)\s+(?:officially\s+)?(?:coming\s+back|returning|set\s+to\s+return)\s+for\b", "renewed", "subj", needs_season=True, cue="coming back|returning|set to return"),
@@ -178,6 +180,16 @@ def find_triggers(sentence: str) -> list[Trigger]:
             if role == "obj" and passive:
                 role = "subj"
             negated = not lexeme.negation_inside and bool(NEGATION_BEFORE.search(before[-40:]))
-            found.append(Trigger(start, end, lexeme.status, role, lexeme.needs_season, negated))
+            found.append(
+                Trigger(
+                    start,
+                    end,
+                    lexeme.status,
+                    role,
+                    lexeme.needs_season,
+                    negated,
+                    lexeme.needs_subject,
+                )
+            )
     found.sort(key=lambda t: t.start)
     return found

@@ -281,3 +281,17 @@ def test_reversing_a_season_renewal_is_a_cancellation_not_a_renewal():
         "Netflix has cancelled <em>Marble Coast</em>, reversing the season 3 renewal it announced in March.",
     )
     assert firm(article) == {("Marble Coast", "cancelled", 3)}
+
+
+def test_last_season_and_other_shows_final_seasons_are_not_claims():
+    review = page(
+        "'Glass Meadow' Season 2 Review",
+        "Last season, <em>Glass Meadow</em> averaged 5 million viewers.",
+        "Like the final season of <em>Game of Thrones</em>, <em>Glass Meadow</em> rushes its ending.",
+    )
+    assert extract_claims(review) == []
+    own = page(
+        "'Glass Meadow' Final Season Premieres Friday",
+        "<em>Glass Meadow</em> returns Friday for its final season.",
+    )
+    assert firm(own) == {("Glass Meadow", "ending", None)}
