@@ -47,12 +47,16 @@ FIRM = 0.9
 HEADLINE = 0.85
 TABLE = 0.85
 HEDGED = 0.3
+# Hedges anywhere in the clause before the wording...
 HEDGE = re.compile(
     r"\b(?:could|might|should|hopes?|hoped|hoping|rumou?r\w*|reportedly|speculat\w*|in talks|"
-    r"likely|unlikely|probably|possibly|perhaps|wish\w*|would love|claims?|"
-    r"suggests?|petition\w*|fans? want|predict\w*|expect\w*|chances?|odds|"
-    r"campaign\w*|efforts?|bid|fight\w*|trying|attempt\w*|plans? to|wants? to|push)\b"
-    r"|(?-i:\bmay\b)",
+    r"wish\w*|would love|claims?|petition\w*|fans? want|campaign\w*)\b|(?-i:\bmay\b)",
+    re.IGNORECASE,
+)
+# ...and weaker ones only between the last comma and the wording ("as expected, X renewed").
+NEAR_HEDGE = re.compile(
+    r"\b(?:likely|unlikely|probably|possibly|perhaps|suggests?|predict\w*|expect\w*|chances?|"
+    r"odds|efforts?|bid|fight\w*|trying|attempt\w*|plans? to|wants? to|push)\b[^,]*$",
     re.IGNORECASE,
 )
 # A condition hedges only the clause it opens: "If you missed it, X was renewed" is firm.
@@ -340,7 +344,8 @@ def _sentence_claims(
         before = text[_clause_start(text, trigger.start) : trigger.start]
         if FALSE_REPORT.search(text[: trigger.start]):
             continue
-        if HEDGE.search(before) or FANS.search(before[-60:]) or CONDITIONAL.search(before):
+        hedged = HEDGE.search(before) or NEAR_HEDGE.search(before) or CONDITIONAL.search(before)
+        if hedged or FANS.search(before[-60:]):
             score = HEDGED
         network = _network(masked, trigger, left, right)
         if network:

@@ -295,3 +295,10 @@ def test_last_season_and_other_shows_final_seasons_are_not_claims():
         "<em>Glass Meadow</em> returns Friday for its final season.",
     )
     assert firm(own) == {("Glass Meadow", "ending", None)}
+
+
+def test_weak_hedges_only_count_in_their_own_comma_clause():
+    expected = page("x", "Netflix, as expected, has renewed <em>Kiln</em> for a second season.")
+    assert firm(expected) == {("Kiln", "renewed", 2)}
+    likely = page("x", "Netflix is expected to renew <em>Kiln</em> for a second season.")
+    assert firm(likely) == set() and extract_claims(likely)
