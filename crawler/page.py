@@ -232,7 +232,11 @@ def _in_furniture(node: etree._Element) -> bool:
     for parent in node.iterancestors():
         if parent.tag in {"aside", "nav", "footer"}:
             return True
-        if _words(parent) & {"comment", "comments", "sidebar", "related", "widget", "rail"}:
+        words = _words(parent)
+        if words & {"comment", "comments", "sidebar", "related", "widget", "rail", "more"}:
+            return True
+        marks = " ".join(sorted(words))
+        if marks and BOILERPLATE_PART.search(marks) and not words & CONTENT_WORDS:
             return True
     return False
 
@@ -249,10 +253,13 @@ def _find_articles(root: etree._Element) -> list[etree._Element]:
             continue
         if _words(node) & {"comment", "comments", "card", "teaser", "promo"} or _in_furniture(node):
             continue
-        if _text_length(node) >= 60:
-            found.append(node)
+        length = _text_length(node)
+        if length >= 60:
+            found.append((node, length))
     if found:
-        return found
+        longest = max(length for _, length in found)
+        # teaser cards are short next to the story; a second full story is not
+        return [node for node, length in found if length >= min(longest / 5, 400)]
     main = root.find(".//main")
     if main is None:
         main = next((n for n in root.iter() if n.get("role") == "main"), None)

@@ -201,3 +201,18 @@ def test_text_loose_in_divs_between_line_breaks_becomes_paragraphs():
     )
     assert "The drama is a hit" in page.text
     assert "Ink" not in page.text and "By Jo" not in page.text
+
+
+def test_teaser_cards_marked_up_as_articles_are_not_articles():
+    story = (
+        "<p>"
+        + "Hulu has renewed <em>Keel</em> for a second season after strong ratings. " * 8
+        + "</p>"
+    )
+    html = f"""<html><body><main><article><h1>Keel renewed</h1>{story}</article>
+    <section class="more-stories"><article><h2>Anchor</h2><p>Fox has cancelled Anchor after two seasons, sources say.</p></article></section>
+    <div class="grid"><article><h2>Buoy</h2><p>NBC has cancelled Buoy after one season, the network said.</p></article></div>
+    </main></body></html>"""
+    page = parse_article(html)
+    assert page.body_html.count("<article>") == 1
+    assert "Anchor" not in page.text and "Buoy" not in page.text
