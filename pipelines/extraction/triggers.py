@@ -128,6 +128,14 @@ _ALL_CUES = sorted({c.strip() for lexeme in LEXICON for c in lexeme.cues}, key=l
 CUES = re.compile(r"(?<![a-z])(?:" + "|".join(re.escape(cue.strip()) for cue in _ALL_CUES) + ")")
 # A matched cue also stands for every shorter cue inside it ("renewal" -> "renew").
 CONTAINED = {cue: {other for other in _ALL_CUES if other in cue} for cue in _ALL_CUES}
+# Which wordings (by position in LEXICON, so priority is kept) each cue can start.
+CANDIDATES = {
+    cue: {
+        index for index, lexeme in enumerate(LEXICON) if not CONTAINED[cue].isdisjoint(lexeme.cues)
+    }
+    for cue in _ALL_CUES
+}
+ALWAYS = {index for index, lexeme in enumerate(LEXICON) if not lexeme.cues}
 BY = re.compile(r"\s+by\b", re.IGNORECASE)
 PASSIVE_BEFORE = re.compile(
     r"\b(?:is|was|were|are|been|be|being|gets|got|get|getting|has\s+been|had\s+been)\s+"
@@ -161,14 +169,11 @@ def normalise(sentence: str) -> str:
 def find_triggers(sentence: str) -> list[Trigger]:
     """Non-overlapping status wordings in a (normalised) sentence, in text order."""
     found: list[Trigger] = []
-    present = set()
+    candidates = set(ALWAYS)
     for cue in CUES.findall(sentence.lower()):
-        present |= CONTAINED[cue]
-    if not present:
-        return found
-    for lexeme in LEXICON:
-        if lexeme.cues and present.isdisjoint(lexeme.cues):
-            continue
+        candidates |= CANDIDATES[cue]
+    for index in sorted(candidates):
+        lexeme = LEXICON[index]
         for match in lexeme.pattern.finditer(sentence):
             start, end = match.start(), match.end()
             if any(start < t.end and t.start < end for t in found):
