@@ -85,6 +85,11 @@ DETAIL = re.compile(
     re.IGNORECASE,
 )
 LABEL_GAP = re.compile(r"\s*(?:\([^)]{0,40}\))?\s*[:\u2014\u2013-]\s*")
+NAMED_PRODUCTION = re.compile(
+    r"\b(?:its|the|a|an|their)\s+(?:\w+\s+)?(?:spin-?offs?|spinoffs?|prequel|sequel|companion)"
+    r"(?:\s+series)?\s*,?\s*$",
+    re.IGNORECASE,
+)
 FANS = re.compile(r"\b(?:fans|viewers)\b[^.]{0,40}$", re.IGNORECASE)
 # "the cancelled series X", "a renewed push": the wording describes, it does not report.
 ATTRIBUTIVE = re.compile(
@@ -520,11 +525,16 @@ def _resolve(
             return context.focus
         earlier = [m for m in mentions if not m.anaphor and m.end <= mention.start]
         return context.book.canonical(earlier[-1].title) if earlier else None
-    lo, hi = sorted((mention.end, trigger.start)) if mention.end <= trigger.start else (
-        trigger.end, mention.start)  # fmt: skip
-    between = text[lo:hi] + " " + text[mention.end : mention.end + 20]
-    if OTHER_PRODUCTION.search(between):
-        return None
+    if mention.end <= trigger.start:
+        between = text[mention.end : trigger.start]
+    else:
+        between = text[trigger.end : mention.start]
+        if NAMED_PRODUCTION.search(between):
+            between = ""  # "its spin-off All American: Homecoming": the title names it
+    if OTHER_PRODUCTION.search(between) or OTHER_PRODUCTION.match(
+        text[mention.end : mention.end + 20].lstrip(" ,")
+    ):
+        return None  # "a Community movie", "a series set in the X universe"
     return context.book.canonical(mention.title)
 
 

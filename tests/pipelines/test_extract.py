@@ -302,3 +302,8 @@ def test_weak_hedges_only_count_in_their_own_comma_clause():
     assert firm(expected) == {("Kiln", "renewed", 2)}
     likely = page("x", "Netflix is expected to renew <em>Kiln</em> for a second season.")
     assert firm(likely) == set() and extract_claims(likely)
+
+
+def test_a_spin_off_named_by_its_title_is_its_own_show():
+    article = page("x", "HBO renewed the spin-off <em>Dragon House</em> for a third season.")
+    assert firm(article) == {("Dragon House", "renewed", 3)}
