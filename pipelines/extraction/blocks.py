@@ -21,7 +21,6 @@ class Block:
     emphasis: list[str] = field(default_factory=list)
     lead: str | None = None  # a bold/italic run that opens the block ("Ted Lasso. Apple ...")
     rows: list[list[str]] = field(default_factory=list)
-    header_cells: int = 0  # how many leading rows are header rows
 
 
 @dataclass
@@ -78,15 +77,11 @@ def _blocks(node: etree._Element):
 
 
 def _table(table: etree._Element) -> Block:
+    """A table as rows of cell texts; the first row is read as the header by `tables`."""
     rows = []
-    header_rows = 0
     for row in table.iter("tr"):
         cells = [clean(c.text_content()) for c in row if c.tag in {"td", "th"}]
-        if not cells:
-            continue
-        if not rows and all(c.tag == "th" for c in row if c.tag in {"td", "th"}):
-            header_rows = 1
-        rows.append(cells)
+        if cells:
+            rows.append(cells)
     emphasis = [clean(e.text_content()) for e in table.iter(*EMPHASIS)]
-    return Block("table", " ".join(" ".join(r) for r in rows), emphasis, rows=rows,
-                 header_cells=header_rows)  # fmt: skip
+    return Block("table", " ".join(" ".join(r) for r in rows), emphasis, rows=rows)
