@@ -83,6 +83,8 @@ def parse_phrase(phrase: str, published: str | None) -> str | None:
     fast = _calendar(text, base)
     if fast:
         return fast
+    if base is None and not re.search(r"\d{4}", text):
+        return None  # dateparser would fill the gaps from today, which says nothing
     try:
         data = _parser(base).get_date_data(text)
     except Exception:  # noqa: BLE001 - a bad phrase is just no date

@@ -307,3 +307,10 @@ def test_weak_hedges_only_count_in_their_own_comma_clause():
 def test_a_spin_off_named_by_its_title_is_its_own_show():
     article = page("x", "HBO renewed the spin-off <em>Dragon House</em> for a third season.")
     assert firm(article) == {("Dragon House", "renewed", 3)}
+
+
+def test_no_relative_dates_without_a_publish_date():
+    article = page(
+        "x", "NBC renewed <em>Cold Bay</em> for a second season last month.", published=None
+    )
+    assert [c.announced for c in extract_claims(article)] == [None]
