@@ -90,6 +90,8 @@ NAMED_PRODUCTION = re.compile(
     r"(?:\s+series)?\s*,?\s*$",
     re.IGNORECASE,
 )
+# A headline that opens like a question asks even without its question mark.
+ASKING = re.compile(r"\s*(?:is|are|was|were|has|have|will|does|did|could|would|should|can)\s", re.I)
 FANS = re.compile(r"\b(?:fans|viewers)\b[^.]{0,40}$", re.IGNORECASE)
 # "the cancelled series X", "a renewed push": the wording describes, it does not report.
 ATTRIBUTIVE = re.compile(
@@ -304,7 +306,7 @@ def _sentence_claims(
     sentence: str, context: _Context, confidence: float, headline: bool = False
 ) -> list[Claim]:
     text = normalise(sentence)
-    if text.rstrip(" \"')").endswith("?"):
+    if text.rstrip(" \"')").endswith("?") or (headline and ASKING.match(text)):
         return []
     triggers = find_triggers(text)
     if not triggers:
@@ -317,6 +319,8 @@ def _sentence_claims(
     claims: list[Claim] = []
     for index, trigger in enumerate(triggers):
         tail = text[max(0, trigger.start - 60) : trigger.start]
+        if trigger.status == "asked":
+            continue
         attributive = trigger.role != "any" and ATTRIBUTIVE.search(tail)
         if "confirmed" in text[trigger.start : trigger.end].lower() and DETAIL.search(
             text[_clause_start(text, trigger.start) : trigger.start]

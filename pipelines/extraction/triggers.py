@@ -64,6 +64,8 @@ LEXICON: list[Lexeme] = [
     _lex(r"\b(?:has|have)\s+yet\s+to\s+(?:decide|make\s+a\s+(?:decision|call)|announce\s+(?:a|its)\s+decision|renew\s+or\s+cancel)\b", "pending", "any", negation_inside=True, cue="yet"),
     _lex(r"\b(?:fate|future)\s+(?:is\s+|remains\s+)(?:still\s+)?(?:up\s+in\s+the\s+air|undecided|uncertain|unknown|unclear|in\s+limbo)", "pending", "any", cue="fate|future"),
     _lex(r"\bnot\s+(?:yet\s+been|been\s+(?:officially\s+)?(?=renewed\s+yet))\s*(?:officially\s+)?renewed", "pending", "any", negation_inside=True, cue="renewed"),
+    # "Renewed or Cancelled?" asks; it is consumed here so neither word becomes a claim
+    _lex(rf"\b(?:{_RENEW}|{_CANCEL})\s*(?:or|/)\s*(?:{_RENEW}|{_CANCEL})\b", "asked", "any", cue="renew|cancel|axe"),
     # cancelled wordings that carry their own negation
     _lex(r"\b(?:will|would|is|are|was|were|to)\s+not\s+(?:be\s+)?(?:return(?:ing)?|coming\s+back|back)\b", "cancelled", "subj", negation_inside=True, cue="not"),
     _lex(r"\bnot\s+(?:be\s+)?(?:bringing|brought|bring)\s+back\b", "cancelled", "obj", negation_inside=True, cue="back"),

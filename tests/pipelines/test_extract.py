@@ -314,3 +314,12 @@ def test_no_relative_dates_without_a_publish_date():
         "x", "NBC renewed <em>Cold Bay</em> for a second season last month.", published=None
     )
     assert [c.announced for c in extract_claims(article)] == [None]
+
+
+def test_headlines_that_ask_without_a_question_mark():
+    for headline in (
+        "Is Tidepool Cancelled or Renewed for Season 3",
+        "Tidepool Season 3: Renewed or Cancelled",
+    ):
+        article = page(headline, "Here is everything we know about <em>Tidepool</em>.")
+        assert extract_claims(article) == [], headline
