@@ -2,16 +2,30 @@
 
 The run row is started when the spider opens and finished on `spider_closed`, which Scrapy
 sends after every pipeline's `close_spider`, so the counts include the flagged changes.
+
+Articles are written in batches, one transaction for up to BATCH_SIZE articles or whatever
+arrived within BATCH_SECONDS: a commit per article cost more than the writes themselves. Each
+article is a savepoint of its own, so it lands whole or (on an error) not at all, and only that
+article fails. An item is handed on only once its batch is committed: the flagging step
+consolidates what is stored, and an article whose write failed is reported as an item error
+(so `pipelines.incremental` does not count it as downloaded). An article still waiting when
+the process is killed is not stored, nor recorded as fetched: the next run fetches it again.
 """
 
 from dataclasses import asdict
 from typing import Any
 
 from scrapy import signals
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet import defer, reactor
 
 from crawler.items import ArticleItem
 from crawler.sources import Source
 from storage import finish_run, open_db, save_article, start_run
+from storage.db import write_transaction
+
+BATCH_SIZE = 32  # articles held back are also responses held: keep well under Scrapy's 5 MB
+BATCH_SECONDS = 0.2
 
 
 class StoreArticlePipeline:
@@ -21,6 +35,8 @@ class StoreArticlePipeline:
         self.db_path = crawler.settings.get("RENEWALS_DB")
         self.db = None
         self.run_id: int | None = None
+        self.pending: list[tuple[dict, list[dict], defer.Deferred]] = []
+        self.timer: Any = None
         crawler.signals.connect(self.finish, signal=signals.spider_closed)
 
     @classmethod
@@ -33,12 +49,46 @@ class StoreArticlePipeline:
         self.run_id = start_run(self.db, [_source_row(source) for source in sources])
         self.stats.set_value("renewals/run_id", self.run_id)
 
-    def process_item(self, item: ArticleItem) -> ArticleItem:
+    async def process_item(self, item: ArticleItem) -> ArticleItem:
         article = asdict(item)
         claims = article.pop("claims")
-        save_article(self.db, article, claims, self.run_id)
+        stored: defer.Deferred = defer.Deferred()
+        self.pending.append((article, claims, stored))
+        if len(self.pending) >= BATCH_SIZE:
+            self.flush()
+        elif self.timer is None:
+            self.timer = reactor.callLater(BATCH_SECONDS, self.flush)
+        await maybe_deferred_to_future(stored)  # raises if this article could not be stored
         self.stats.inc_value("renewals/articles")
         return item
+
+    def flush(self) -> None:
+        """Write the waiting articles in one transaction, then release their items."""
+        if self.timer is not None and self.timer.active():
+            self.timer.cancel()
+        self.timer = None
+        batch, self.pending = self.pending, []
+        if not batch:
+            return
+        errors: list[Exception | None] = []
+        try:
+            with write_transaction(self.db):
+                for article, claims, _ in batch:
+                    try:
+                        save_article(self.db, article, claims, self.run_id)  # a savepoint
+                        errors.append(None)
+                    except Exception as error:  # that article alone is rolled back
+                        errors.append(error)
+        except Exception as error:  # the commit failed: nothing of the batch is stored
+            errors = [error] * len(batch)
+        for (_, _, stored), error in zip(batch, errors, strict=True):
+            if error is None:
+                stored.callback(None)
+            else:
+                stored.errback(error)
+
+    def close_spider(self) -> None:
+        self.flush()  # normally empty: Scrapy waits for every item before closing pipelines
 
     def finish(self, spider: Any, reason: str) -> None:
         if self.db is None or self.run_id is None:

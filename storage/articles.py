@@ -8,7 +8,7 @@ from typing import Any
 
 import sqlite_utils
 
-from storage.db import write_transaction
+from storage.db import CLAIM_COLUMNS, write_transaction
 from storage.ledger import utc_now
 from storage.queries import show_key
 
@@ -44,25 +44,27 @@ def save_article(
 ) -> set[str]:
     """Store an article with its claims, replacing the claims an earlier fetch produced.
 
-    One transaction, so a reader never sees an article with half of its claims. The first
-    fetch time and run are kept, so re-crawling never moves an undated claim later in time.
-    Returns the keys of the shows the claims are about.
+    One transaction (a savepoint inside a caller's batch), so a reader never sees an article
+    with half of its claims. The first fetch time and run are kept, so re-crawling never moves
+    an undated claim later in time. Returns the keys of the shows the claims are about.
     """
-    url = article["url"]
     row = {name: article.get(name) for name in ARTICLE_FIELDS}
     row["fetched_at"] = row["fetched_at"] or utc_now()
     row["last_run_id"] = run_id
     with write_transaction(db):
-        db["articles"].insert(
-            {**row, "first_fetched_at": row["fetched_at"], "first_run_id": run_id},
-            pk="url",
-            ignore=True,
-        )
-        db["articles"].upsert(row, pk="url")
-        first_fetched = db.execute(
-            "select first_fetched_at from articles where url = ?", [url]
-        ).fetchone()[0]
+        # One statement: insert, or update all but the first fetch; then the stored first fetch.
+        ((first_fetched,),) = db.execute(UPSERT_ARTICLE, row).fetchall()
         return replace_claims(db, {**row, "first_fetched_at": first_fetched}, claims)
+
+
+_UPDATED = (*ARTICLE_FIELDS[1:], "last_run_id")
+UPSERT_ARTICLE = (
+    f"insert into articles ({', '.join(ARTICLE_FIELDS)}, last_run_id, first_fetched_at,"
+    f" first_run_id) values ({', '.join(':' + name for name in ARTICLE_FIELDS)}, :last_run_id,"
+    " :fetched_at, :last_run_id) on conflict(url) do update set "
+    + ", ".join(f"{name} = excluded.{name}" for name in _UPDATED)
+    + " returning first_fetched_at"
+)
 
 
 STATUSES = {"renewed", "cancelled", "ending", "pending"}
@@ -131,18 +133,22 @@ def replace_claims(
         )
     with write_transaction(db):
         db.execute("delete from claims where article_url = ?", [url])
-        db["claims"].insert_all(rows)
-        db["shows"].insert_all(
-            [{"key": k, "title": t, "first_seen_at": first_fetched} for k, t in shows.items()],
-            pk="key",
-            ignore=True,
+        db.conn.executemany(INSERT_CLAIM, rows)
+        db.conn.executemany(
+            "insert or ignore into shows (key, title, first_seen_at) values (?, ?, ?)",
+            [(k, t, first_fetched) for k, t in shows.items()],
         )
-        db["show_aliases"].insert_all(
-            [{"show_key": k, "alias": a} for k, a in sorted(aliases)],
-            pk=("show_key", "alias"),
-            ignore=True,
+        db.conn.executemany(
+            "insert or ignore into show_aliases (show_key, alias) values (?, ?)", sorted(aliases)
         )
     return set(shows)
+
+
+_CLAIM_FIELDS = [name.strip() for name in CLAIM_COLUMNS.split(",")]
+INSERT_CLAIM = (
+    f"insert into claims ({CLAIM_COLUMNS})"
+    f" values ({', '.join(':' + name for name in _CLAIM_FIELDS)})"
+)
 
 
 def seen_urls(db: sqlite_utils.Database, urls: Iterable[str]) -> set[str]:
