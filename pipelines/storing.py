@@ -17,7 +17,7 @@ from typing import Any
 
 from scrapy import signals
 from scrapy.utils.defer import maybe_deferred_to_future
-from twisted.internet import defer, reactor
+from twisted.internet import defer
 
 from crawler.items import ArticleItem
 from crawler.sources import Source
@@ -57,6 +57,8 @@ class StoreArticlePipeline:
         if len(self.pending) >= BATCH_SIZE:
             self.flush()
         elif self.timer is None:
+            from twisted.internet import reactor  # the one Scrapy installed, not a default
+
             self.timer = reactor.callLater(BATCH_SECONDS, self.flush)
         await maybe_deferred_to_future(stored)  # raises if this article could not be stored
         self.stats.inc_value("renewals/articles")
