@@ -72,6 +72,8 @@ def _blocks(node: etree._Element):
         first = element[0] if len(element) else None
         if first is not None and first.tag in EMPHASIS and not (element.text or "").strip():
             lead = clean(first.text_content())
+            # "St. Denis Medical (NBC)": the bracket is a note on the title, not part of it
+            lead = re.sub(r"\s*\([^()]{0,40}\)\s*[:.\u2014\u2013-]?\s*$", "", lead) or lead
         kind = {"h2": "heading", "h3": "heading", "h4": "heading", "li": "item"}.get(tag, "text")
         yield Block(kind, text, [e for e in emphasis if e], lead)
 

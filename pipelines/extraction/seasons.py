@@ -20,15 +20,24 @@ ORDINALS = {
     "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10,
     "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14, "fifteenth": 15,
     "sixteenth": 16, "seventeenth": 17, "eighteenth": 18, "nineteenth": 19, "twentieth": 20,
-    "twenty-first": 21, "twenty-second": 22, "twenty-third": 23, "twenty-fourth": 24,
-    "twenty-fifth": 25,
 }  # fmt: skip
 
-_CARD = r"(?:\d{1,2}|" + "|".join(CARDINALS) + r")"
+_UNITS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+_UNIT_ORDS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth")
+CARDINALS.update({f"twenty-{w}": 21 + i for i, w in enumerate(_UNITS)})
+ORDINALS.update({f"twenty-{w}": 21 + i for i, w in enumerate(_UNIT_ORDS)})
+_CARD = r"(?:\d{1,2}|" + "|".join(sorted(CARDINALS, key=len, reverse=True)) + r")"
 _ORD = r"(?:\d{1,2}(?:st|nd|rd|th)|" + "|".join(sorted(ORDINALS, key=len, reverse=True)) + r")"
 _NOUN = r"(?:seasons?|series|instal?ments?|runs?|chapters?|outings?|cycles?)"
 _SEASON = r"(?:seasons?|series)"
 _NUM = rf"(?:{_CARD}|{_ORD})"
+# One number word, whole: "fourteenth" is not "four", "twenty-first" is not "twenty".
+_WORD = re.compile(
+    r"(?<![\w-])(?:\d{1,2}(?:st|nd|rd|th)?|"
+    + "|".join(sorted([*ORDINALS, *CARDINALS], key=len, reverse=True))
+    + r")(?![\w-])",
+    re.I,
+)
 
 PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # "three more seasons, through season 8" / "two more seasons"
@@ -135,7 +144,7 @@ def find_seasons(text: str) -> list[SeasonMention]:
 def _values(match: re.Match[str]) -> list[int]:
     groups = match.groupdict()
     if groups.get("list"):
-        words = re.findall(rf"{_NUM}", groups["list"], re.I)
+        words = _WORD.findall(groups["list"])
         values = [v for v in (number(w) for w in words) if v]
         if re.search(r"\d\s*(?:-|to|through)\s*\d", groups["list"]) and len(values) == 2:
             values = list(range(values[0], values[1] + 1)) if values[1] - values[0] < 10 else values

@@ -9,7 +9,7 @@ from pipelines.extraction.seasons import find_seasons
 
 STATUS_CELL = [
     ("pending", re.compile(r"\b(?:pending|awaiting|undecided|on the bubble|no decision|not confirmed|tbd|unknown)\b", re.I)),
-    ("ending", re.compile(r"\b(?:final season|ended|ending|concluded|series finale|wrapped)\b", re.I)),
+    ("ending", re.compile(r"\b(?:final (?:season|series)|last season|ended|ending|concluded|series finale|wrapped)\b", re.I)),
     ("cancelled", re.compile(r"\b(?:cancell?ed|canceled|axed|scrapped|dropped|not renewed)\b", re.I)),
     ("renewed", re.compile(r"\b(?:renewed|picked up|ordered|revived|rescued|saved|greenlit)\b", re.I)),
 ]  # fmt: skip
@@ -58,7 +58,11 @@ def table_rows(rows: list[list[str]]) -> list[dict]:
             if status:
                 network = row[network_col] if network_col is not None else None
                 networks = find_networks(cell) or find_networks(network or "")
-                found.append(_row(show, status, season_text or cell, aired, networks, cell))
+                read = season_text
+                if not read:  # "Renewed" | "Season 2 ordered in March": any other cell
+                    skip = {show_col, status_col, aired_col}
+                    read = " | ".join([cell, *(c for i, c in enumerate(row) if i not in skip)])
+                found.append(_row(show, status, read, aired, networks, cell))
         for column, status in by_cols:
             networks = find_networks(row[column])
             if networks:
