@@ -92,6 +92,9 @@ NAMED_PRODUCTION = re.compile(
 )
 # A headline that opens like a question asks even without its question mark.
 ASKING = re.compile(r"\s*(?:is|are|was|were|has|have|will|does|did|could|would|should|can)\s", re.I)
+COMPARED = re.compile(
+    r"\b(?:like|unlike|than|from|behind|of|with|as|to|after|before|since|including)\s+$", re.I
+)
 FANS = re.compile(r"\b(?:fans|viewers)\b[^.]{0,40}$", re.IGNORECASE)
 # "the cancelled series X", "a renewed push": the wording describes, it does not report.
 ATTRIBUTIVE = re.compile(
@@ -125,6 +128,7 @@ class _Context:
     headline: str = ""
     last_network: str | None = None
     body: str = ""
+    local: str | None = None  # the show the paragraph's previous sentences named
 
 
 def extract_file(path: str, url: str | None = None) -> list[dict]:
@@ -200,10 +204,13 @@ def _article_claims(article: Article, published: str | None) -> list[Claim]:
         if labelled and cell_status(labelled.group(1)):
             found = _listed_claims(labelled.group(2), cell_status(labelled.group(1)), context)
         else:
+            context.local = None
             for sentence in split_sentences(block.text):
                 found.extend(
                     _sentence_claims(sentence, context, FIRM, headline=block.kind == "item")
                 )
+                context.local = _local_topic(sentence, context) or context.local
+            context.local = None
         if not found and section_status and block.kind == "item":
             found = _listed_claims(block.text, section_status, context, first_only=True)
         claims.extend(found)
@@ -525,6 +532,8 @@ def _resolve(
     if mention is None:
         return None
     if mention.anaphor:
+        if context.local:
+            return context.local  # "There was better news for X. The drama was picked up"
         if context.focus:
             return context.focus
         earlier = [m for m in mentions if not m.anaphor and m.end <= mention.start]
@@ -540,6 +549,19 @@ def _resolve(
     ):
         return None  # "a Community movie", "a series set in the X universe"
     return context.book.canonical(mention.title)
+
+
+def _local_topic(sentence: str, context: _Context) -> str | None:
+    """The show a sentence is about, for the back-references of the next one: the last title
+    it names outside a comparison ("like X", "from the team behind X")."""
+    text = normalise(sentence)
+    named = [m for m in find_mentions(text, context.book) if not m.anaphor and not m.guessed]
+    for mention in reversed(named):
+        if OTHER_PRODUCTION.match(text[mention.end : mention.end + 20].lstrip(" ,")):
+            continue
+        if not COMPARED.search(text[max(0, mention.start - 25) : mention.start]):
+            return context.book.canonical(mention.title)
+    return None
 
 
 def _seasons(
