@@ -60,7 +60,7 @@ GENRE = (
     r"(?:series|show|drama|comedy|sitcom|thriller|programme|program|procedural|mystery|saga|"
     r"epic|rom-com|romcom|dramedy|space opera|satire|adaptation|serial|soap|western|opera|"
     r"period piece|musical drama|horror series|docuseries|anthology series|miniseries|"
-    r"crime drama|whodunit|caper|romance)"
+    r"crime drama|whodunit|caper|romance|fantasy|mockumentary|sci-fi|cartoon|animation)"
 )
 _MODIFIER = (
     r"(?:(?!(?i:the|a|an|and|or|of|to|in|on|at|for|by|with|that|which|who|has|have|had|is|was|"
@@ -139,6 +139,8 @@ class TitleBook:
 
 @lru_cache(maxsize=8192)
 def tidy(title: str) -> str:
+    # "St. Denis Medical (NBC)": a closing bracket is a note on the title, not part of it
+    title = re.sub(r"(?<=\S)\s*\([^()]{0,40}\)\s*$", "", title)
     initialism = re.search(r"\b[A-Z]\.[A-Z]\.$", title.strip())  # "Agents of S.H.I.E.L.D."
     title = title.strip(" \t\"'.,:;!?-\u2013\u2014()") + ("." if initialism else "")
     title = NETWORK_POSSESSIVE.sub("", title)
