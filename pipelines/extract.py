@@ -276,7 +276,7 @@ def _title_book(article: Article) -> TitleBook:
     elif emphasis:
         counts = {t: len(re.findall(rf"(?<![\w-]){re.escape(t)}(?![\w-])", body)) for t in emphasis}
         best = max(counts, key=lambda t: (counts[t], len(t)))
-        book.subject = best if counts[best] >= 2 else None
+        book.subject = best if counts[best] >= 2 or len(emphasis) == 1 else None
     return book
 
 

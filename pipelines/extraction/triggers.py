@@ -61,6 +61,7 @@ LEXICON: list[Lexeme] = [
     _lex(r"\b(?:remains?|remained|is|sits|stays?|left)\s+in\s+limbo\b", "pending", "any", cue="limbo"),
     _lex(r"\bnot\s+(?:yet\s+)?(?:officially\s+)?(?:announced|confirmed|said|revealed|decided)\s+(?:whether|if)\b", "pending", "any", negation_inside=True, cue="whether| if"),
     _lex(r"\bno\s+(?:official\s+)?word\s+(?:yet\s+)?(?:on|about|regarding)\s+(?=(?:an?|the|its)\s)", "pending", "any", negation_inside=True, cue="word"),
+    _lex(r"\bno\s+(?:official\s+)?word\s+(?:yet\s+)?(?:on|about|regarding)\b(?=\s+(?-i:[A-Z0-9\"\x27]))", "pending", "obj", negation_inside=True, cue="word"),
     _lex(r"\b(?:has|have)\s+yet\s+to\s+(?:decide|make\s+a\s+(?:decision|call)|announce\s+(?:a|its)\s+decision|renew\s+or\s+cancel)\b", "pending", "any", negation_inside=True, cue="yet"),
     _lex(r"\b(?:fate|future)\s+(?:is\s+|remains\s+)(?:still\s+)?(?:up\s+in\s+the\s+air|undecided|uncertain|unknown|unclear|in\s+limbo)", "pending", "any", cue="fate|future"),
     _lex(r"\bnot\s+(?:yet\s+been|been\s+(?:officially\s+)?(?=renewed\s+yet))\s*(?:officially\s+)?renewed", "pending", "any", negation_inside=True, cue="renewed"),
@@ -102,7 +103,7 @@ LEXICON: list[Lexeme] = [
     _lex(r"\b(?:will|would)\s+be\s+(?:the|its|the\s+show's|the\s+series')\s+(?:final|last)\b(?!\s+(?:time|episode))", "ending", "subj", cue="final|last"),
     _lex(r"\bfinal\s+(?:season|series)\b", "ending", "any", cue="final", needs_subject=True),
     # renewed
-    _lex(r"\b(?:season|series)\s+\w+\s+(?:is\s+)?(?:officially\s+)?(?:happening|confirmed|a\s+go|greenlit)\b", "renewed", "any", cue="happening|confirmed| a go|greenlit"),
+    _lex(r"\b(?:(?:season|series)\s+\w+|(?-i:S\d{1,2}))\s+(?:is\s+)?(?:officially\s+)?(?:happening|confirmed|a\s+go|greenlit)\b", "renewed", "any", cue="happening|confirmed| a go|greenlit"),
     _lex(r"\b(?:is|are|was)\s+(?:officially\s+)?(?:coming\s+back|returning|set\s+to\s+return)\s+for\b", "renewed", "subj", needs_season=True, cue="coming back|returning|set to return"),
     _lex(r"\b(?:will|to|set\s+to)\s+return\s+for\b", "renewed", "subj", needs_season=True, cue="return"),
     _lex(r"\b(?:gets?|got|earns?|earned|lands?|landed|scores?|scored|nabs?|nabbed|secures?|secured|receives?|received)\s+(?:an?\s+)?(?=(?:[\w-]+\s+){0,2}(?:season|series)\b)", "renewed", "subj", needs_season=True, cue="get|got|earn|land|scor|nab|secur|receiv"),
@@ -114,7 +115,7 @@ LEXICON: list[Lexeme] = [
     _lex(r"\b(?:renewal|revival|pickup|pick-up|rescue)\s+of\b", "renewed", "obj", needs_season=True, cue="renewal|revival|pickup|pick-up|rescue"),
     _lex(r"\b(?:season|series)\s+\w+\s+(?:renewal|order|pickup|pick-up)\b", "renewed", "any", cue="renewal|order|pickup|pick-up"),
     _lex(r"\b(?:given|gave|gives|giving)\s+(?:\w+\s+){0,4}?the\s+green\s+light\b", "renewed", "obj", cue="green"),
-    _lex(r"\b(?:given|gave|gives|giving|handed|hands|handing)\b(?=[^.;]{1,80}?\ban?\s+[\w-]+[\s-](?:season|series)\b)", "renewed", "obj", needs_season=True, cue="give|gave|hand"),
+    _lex(r"\b(?:given|gave|gives|giving|handed|hands|handing)\b(?=(?:[^.;]|(?<=\b[A-Z])\.){1,100}?\ban?\s+[\w-]+[\s-](?:season|series)\b)", "renewed", "obj", needs_season=True, cue="give|gave|hand"),
     _lex(r"\b(?:re-?commission(?:s|ed|ing)?|commission(?:s|ed|ing)?\s+(?=(?:an?\s+)?[\w-]+\s+(?:season|series)\b))", "renewed", "obj", cue="commission|recommission|re-commission"),
     _lex(rf"\brenew(?:s|ed|ing)?\b(?!\s+{_NOT_RENEWAL})", "renewed", "obj", cue="renew"),
     _lex(rf"\bpick(?:s|ed|ing)?\s+up\b{_NOT_SERIES_ORDER}", "renewed", "obj", cue="pick"),
@@ -123,7 +124,8 @@ LEXICON: list[Lexeme] = [
     _lex(r"\breviv(?:e|es|ed|ing)\b", "renewed", "obj", cue="reviv"),
     _lex(r"\brescu(?:e|es|ed|ing)\b", "renewed", "obj", cue="rescu"),
     _lex(r"\bsav(?:e|es|ed)\b(?!\s+(?:for|the\s+day|money|time))", "renewed", "obj", cue="sav"),
-    _lex(r"\b(?:bring(?:s|ing)?|brought)\s+back\b", "renewed", "obj", cue="back"),
+    # ", bringing back its cast" says who returns, after the decision itself
+    _lex(r"\b(?:bring(?:s|ing)?|brought)\s+back\b(?<!,\sbringing\sback)", "renewed", "obj", cue="back"),
 ]  # fmt: skip
 
 _ALL_CUES = sorted({c.strip() for lexeme in LEXICON for c in lexeme.cues}, key=len, reverse=True)
