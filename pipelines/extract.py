@@ -95,6 +95,21 @@ ASKING = re.compile(r"\s*(?:is|are|was|were|has|have|will|does|did|could|would|s
 COMPARED = re.compile(
     r"\b(?:like|unlike|than|from|behind|of|with|as|to|after|before|since|including)\s+$", re.I
 )
+TOPIC_SWITCH = re.compile(
+    r"\s*(?:also|elsewhere|meanwhile|in other news|other news|separately|briefly|and finally|"
+    r"quick hits?|in brief)\b",
+    re.IGNORECASE,
+)
+# "several freshman dramas are on the bubble": a claim about shows the sentence does not name.
+UNNAMED_PLURAL = re.compile(
+    r"\b(?:several|many|some|most|a few|few|a couple of|a number of|a handful of|a slew of|"
+    r"both|other|various|numerous|two|three|four|five)\s+(?:[\w'-]+\s+){0,3}?"
+    r"(?:shows|series|dramas|comedies|sitcoms|thrillers|titles|programmes|programs|"
+    r"newcomers|rookies|freshmen|originals)\b",
+    re.IGNORECASE,
+)
+# "whose second season was left in limbo": a past state told in passing, not a report.
+PAST_RELATIVE = re.compile(r"\bwhose\b[^,;]*\b(?:was|were|had)\b[^,;]*$", re.IGNORECASE)
 FANS = re.compile(r"\b(?:fans|viewers)\b[^.]{0,40}$", re.IGNORECASE)
 # "the cancelled series X", "a renewed push": the wording describes, it does not report.
 ATTRIBUTIVE = re.compile(
@@ -199,6 +214,8 @@ def _article_claims(article: Article, published: str | None) -> list[Claim]:
         saved = context.focus
         if block.lead and not block.lead.endswith(":") and plausible(tidy(block.lead), marked=True):
             context.focus = book.canonical(tidy(block.lead))
+        elif block.lead and TOPIC_SWITCH.match(block.lead):
+            context.focus = None  # "Also this week: ..." leaves the section's show
         found = []
         labelled = STATUS_LABEL.match(block.text)
         if labelled and cell_status(labelled.group(1)):
@@ -312,7 +329,7 @@ def _table_claims(block: Block, context: _Context) -> list[Claim]:
 def _sentence_claims(
     sentence: str, context: _Context, confidence: float, headline: bool = False
 ) -> list[Claim]:
-    text = normalise(sentence)
+    text = normalise(sentence, context.book.pattern())
     if text.rstrip(" \"')").endswith("?") or (headline and ASKING.match(text)):
         return []
     triggers = find_triggers(text)
@@ -338,6 +355,12 @@ def _sentence_claims(
         left = triggers[index - 1].end if index else 0
         right = triggers[index + 1].start if index + 1 < len(triggers) else len(text)
         mention = _show_mention(text, trigger, mentions, left, right, headline)
+        if trigger.status == "pending" and PAST_RELATIVE.search(text[: trigger.start]):
+            continue
+        clause = text[_clause_start(text, trigger.start) : trigger.start]
+        unnamed = mention is not None and mention.anaphor and mention.start == mention.end
+        if unnamed and UNNAMED_PLURAL.search(clause):
+            continue
         group = _coordinated(text, mention, mentions)
         seasons = _seasons(season_mentions, text, trigger, left, right)
         if trigger.needs_season and seasons == [None]:
@@ -554,7 +577,7 @@ def _resolve(
 def _local_topic(sentence: str, context: _Context) -> str | None:
     """The show a sentence is about, for the back-references of the next one: the last title
     it names outside a comparison ("like X", "from the team behind X")."""
-    text = normalise(sentence)
+    text = normalise(sentence, context.book.pattern())
     named = [m for m in find_mentions(text, context.book) if not m.anaphor and not m.guessed]
     for mention in reversed(named):
         if OTHER_PRODUCTION.match(text[mention.end : mention.end + 20].lstrip(" ,")):

@@ -159,8 +159,17 @@ CONTRACTIONS = [
 ]  # fmt: skip
 
 
-def normalise(sentence: str) -> str:
-    """Expand contractions and move a split particle ("picked it up" -> "picked up it")."""
+def normalise(sentence: str, keep: re.Pattern[str] | None = None) -> str:
+    """Expand contractions and move a split particle ("picked it up" -> "picked up it");
+    text that `keep` matches (the page's known titles: "Don't Trust the B----") stays as is."""
+    if keep is not None and "'" in sentence:
+        pieces, position = [], 0
+        for match in keep.finditer(sentence):
+            pieces.append(normalise(sentence[position : match.start()]))
+            pieces.append(match.group())
+            position = match.end()
+        if pieces:
+            return "".join(pieces) + normalise(sentence[position:])
     if "'" in sentence:
         for pattern, replacement in CONTRACTIONS[:4]:
             sentence = pattern.sub(replacement, sentence)
