@@ -13,6 +13,9 @@ USER_AGENT = "renewals/0.1 (TV renewal tracker; +https://github.com/renewals/ren
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
+# Outputs of one response handled at once. An article page gives one item, and Scrapy starts
+# this many tasks for every response: 100 (the default) cost more than storing the article.
+CONCURRENT_ITEMS = 4
 DOWNLOAD_DELAY = 1
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1
