@@ -110,6 +110,8 @@ UNNAMED_PLURAL = re.compile(
 )
 # "whose second season was left in limbo": a past state told in passing, not a report.
 PAST_RELATIVE = re.compile(r"\bwhose\b[^,;]*\b(?:was|were|had)\b[^,;]*$", re.IGNORECASE)
+NETWORK_ANAPHOR_CUE = re.compile(r"\b(?:network|channel|streamer|broadcaster|service|cabler)\b")
+RELATIVE_ASIDE = re.compile(r",\s*(?:whose|which)\b[^,;]*,")
 FANS = re.compile(r"\b(?:fans|viewers)\b[^.]{0,40}$", re.IGNORECASE)
 # "the cancelled series X", "a renewed push": the wording describes, it does not report.
 ATTRIBUTIVE = re.compile(
@@ -227,6 +229,8 @@ def _article_claims(article: Article, published: str | None) -> list[Claim]:
                     _sentence_claims(sentence, context, FIRM, headline=block.kind == "item")
                 )
                 context.local = _local_topic(sentence, context) or context.local
+                named = find_networks(sentence) if NETWORK_ANAPHOR_CUE.search(block.text) else []
+                context.last_network = named[-1][2] if named else context.last_network
             context.local = None
         if not found and section_status and block.kind == "item":
             found = _listed_claims(block.text, section_status, context, first_only=True)
@@ -332,7 +336,11 @@ def _sentence_claims(
     text = normalise(sentence, context.book.pattern())
     if text.rstrip(" \"')").endswith("?") or (headline and ASKING.match(text)):
         return []
-    triggers = find_triggers(text)
+    triggers = [  # "whose second season was left in limbo" tells a past state in passing
+        t
+        for t in find_triggers(text)
+        if not (t.status == "pending" and PAST_RELATIVE.search(text[: t.start]))
+    ]
     if not triggers:
         return []
     mentions = find_mentions(text, context.book, headline)
@@ -355,8 +363,6 @@ def _sentence_claims(
         left = triggers[index - 1].end if index else 0
         right = triggers[index + 1].start if index + 1 < len(triggers) else len(text)
         mention = _show_mention(text, trigger, mentions, left, right, headline)
-        if trigger.status == "pending" and PAST_RELATIVE.search(text[: trigger.start]):
-            continue
         clause = text[_clause_start(text, trigger.start) : trigger.start]
         unnamed = mention is not None and mention.anaphor and mention.start == mention.end
         if unnamed and UNNAMED_PLURAL.search(clause):
@@ -394,7 +400,8 @@ def _sentence_claims(
         announced = _announced(text, trigger, left, right, context.published)
         for show in shows:
             if network is None and (
-                show in (context.book.subject, context.focus) or show in context.headline
+                show in (context.book.subject, context.focus, context.local)
+                or show in context.headline
             ):
                 network = context.fallback_network  # the lede's network, for its own show
             numbers = seasons
@@ -555,6 +562,16 @@ def _resolve(
     if mention is None:
         return None
     if mention.anaphor:
+        earlier = [
+            m
+            for m in mentions
+            if not m.anaphor
+            and not m.guessed
+            and m.end <= mention.start
+            and not COMPARED.search(text[max(0, m.start - 25) : m.start])
+        ]
+        if earlier and _clause_start(text, mention.start) > earlier[-1].end:
+            return context.book.canonical(earlier[-1].title)  # "X is done; the comedy's fate"
         if context.local:
             return context.local  # "There was better news for X. The drama was picked up"
         if context.focus:
@@ -590,7 +607,15 @@ def _local_topic(sentence: str, context: _Context) -> str | None:
 def _seasons(
     found: list[SeasonMention], text: str, trigger: Trigger, left: int, right: int
 ) -> list[int | None]:
-    """Seasons from the trigger's own words and after it first, then shortly before it."""
+    """Seasons from the trigger's own words and after it first, then shortly before it;
+    not from a relative clause the trigger is outside ("X, whose first season flopped, ...")."""
+    if found and ("whose" in text or "which" in text):
+        asides = [
+            m.span()
+            for m in RELATIVE_ASIDE.finditer(text)
+            if not m.start() <= trigger.start < m.end()
+        ]
+        found = [m for m in found if not any(a <= m.start < b for a, b in asides)]
     stop = len(text) if trigger.status == "pending" else right
     ahead = [m for m in found if trigger.start <= m.start < stop]
     reach = 200 if trigger.status in {"cancelled", "ending"} else 45

@@ -150,6 +150,7 @@ NEGATION_BEFORE = re.compile(
     r"\b(?:not|never|no\s+longer|nothing|nobody|none|neither|nor|without)\b(?:\s+[\w'-]+){0,3}\s*$",
     re.IGNORECASE,
 )
+THERE_IS = re.compile(r"\bthere\s+(?:is|was|has\s+been)\s+$", re.IGNORECASE)
 CONTRACTIONS = [
     (re.compile(r"\bwon't\b", re.I), "will not"),
     (re.compile(r"\bcan't\b", re.I), "cannot"),
@@ -195,6 +196,8 @@ def find_triggers(sentence: str) -> list[Trigger]:
             before = sentence[:start]
             after = sentence[end:]
             passive = PASSIVE_BEFORE.search(before[-40:]) or BY.match(after)
+            if passive and THERE_IS.search(before[-40:]):
+                passive = None  # "there is no word yet on X": X is still the object
             if role == "obj" and passive:
                 role = "subj"
             negated = not lexeme.negation_inside and bool(NEGATION_BEFORE.search(before[-40:]))
