@@ -45,7 +45,8 @@ HEADING_WORDS = re.compile(
     r"when|who|here|more|stories|watch|comments?|spoilers?|spin-?offs?|play|series|show)\b",
     re.IGNORECASE,
 )
-TOKEN = r"(?:[A-Z0-9][\w'.&+/!-]*[\w+!]|[A-Z0-9])(?::)?"
+UPPER = "A-Z0-9\u00c0-\u00d6\u00d8-\u00de"  # "Élan", "Ødegaard": Latin-1 capitals too
+TOKEN = rf"(?:[{UPPER}][\w'.&+/!-]*[\w+!]|[{UPPER}])(?::)?"
 _JOINS = "|".join(re.escape(c) for c in sorted(CONNECTORS, key=len, reverse=True))
 CAPSEQ = re.compile(rf"{TOKEN}(?:\s+(?:(?:{_JOINS})\s+)*{TOKEN})*")
 # What may follow a title in a headline clause: "X Season 3", "X Renewed", "X Will End".
@@ -55,7 +56,7 @@ STATUS_NEXT = re.compile(
     r"bows|signs|rescued|officially|not)\b",
     re.IGNORECASE,
 )
-QUOTED = re.compile(r"""(?<![\w'])(['"])([A-Z0-9][^'"]{0,70}?[\w!?.)+])\1(?![\w])""")
+QUOTED = re.compile(rf"""(?<![\w'])(['"])([{UPPER}][^'"]{{0,70}}?[\w!?.)+])\1(?![\w])""")
 GENRE = (
     r"(?:series|show|drama|comedy|sitcom|thriller|programme|program|procedural|mystery|saga|"
     r"epic|rom-com|romcom|dramedy|space opera|satire|adaptation|serial|soap|western|opera|"
@@ -154,7 +155,7 @@ def plausible(title: str, marked: bool = False) -> bool:
     words = title.split()
     if not words or len(words) > 9 or len(title) > 70:
         return False
-    if not re.match(r"[A-Z0-9]", title) or BAD_TITLE.match(title) or is_network(title):
+    if not re.match(f"[{UPPER}]", title) or BAD_TITLE.match(title) or is_network(title):
         return False
     if re.fullmatch(r"[\d\s,.-]+", title) and not (marked and re.fullmatch(r"\d{2,4}", title)):
         return False
