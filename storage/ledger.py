@@ -236,20 +236,18 @@ def _write_snapshot(
         "source": d.source,
         "tier": d.tier,
     }
-    snapshot_id = db["snapshots"].insert(snapshot).last_pk
-    db["shows"].update(
-        key,
-        {
-            "status": state.status,
-            "season": state.season,
-            "network": state.network,
-            "since": d.effective,
-            "url": d.url,
-            "source": d.source,
-            "detected_at": taken_at,
-            "snapshot_id": snapshot_id,
-        },
-    )
+    # Plain SQL: sqlite-utils' insert and update read the table's schema on every call.
+    names = ", ".join(snapshot)
+    snapshot_id = db.execute(
+        f"insert into snapshots ({names}) values ({', '.join(':' + n for n in snapshot)})",
+        snapshot,
+    ).lastrowid
+    db.execute(
+        "update shows set status = ?, season = ?, network = ?, since = ?, url = ?, source = ?,"
+        " detected_at = ?, snapshot_id = ? where key = ?",
+        [state.status, state.season, state.network, d.effective, d.url, d.source, taken_at,
+         snapshot_id, key],
+    )  # fmt: skip
     return snapshot_id
 
 
@@ -326,11 +324,9 @@ def _sync_disputes(
             "delete from dispute_records where show_key = ? and url = ? and status = ?",
             [key, url, status],
         )
-    db["dispute_records"].insert_all(
-        [r for r in rows if (r["url"], r["status"]) not in existing],
-        pk=("show_key", "url", "status"),
-        ignore=True,
-    )
+    new = [r for r in rows if (r["url"], r["status"]) not in existing]
+    if new:
+        db["dispute_records"].insert_all(new, pk=("show_key", "url", "status"), ignore=True)
 
 
 def display_title(current: str, claims: list[dict[str, Any]]) -> str:
