@@ -224,11 +224,13 @@ def _article_claims(article: Article, published: str | None) -> list[Claim]:
             found = _listed_claims(labelled.group(2), cell_status(labelled.group(1)), context)
         else:
             context.local = None
-            for sentence in split_sentences(block.text):
+            sentences = split_sentences(block.text)
+            for index, sentence in enumerate(sentences):
                 found.extend(
                     _sentence_claims(sentence, context, FIRM, headline=block.kind == "item")
                 )
-                context.local = _local_topic(sentence, context) or context.local
+                if index + 1 < len(sentences):
+                    context.local = _local_topic(sentence, context) or context.local
                 named = find_networks(sentence) if NETWORK_ANAPHOR_CUE.search(block.text) else []
                 context.last_network = named[-1][2] if named else context.last_network
             context.local = None
@@ -594,13 +596,17 @@ def _resolve(
 def _local_topic(sentence: str, context: _Context) -> str | None:
     """The show a sentence is about, for the back-references of the next one: the last title
     it names outside a comparison ("like X", "from the team behind X")."""
-    text = normalise(sentence, context.book.pattern())
-    named = [m for m in find_mentions(text, context.book) if not m.anaphor and not m.guessed]
-    for mention in reversed(named):
-        if OTHER_PRODUCTION.match(text[mention.end : mention.end + 20].lstrip(" ,")):
+    pattern = context.book.pattern()
+    named = [(m.start(), m.end(), m.group()) for m in pattern.finditer(sentence)] if pattern else []
+    if "'" in sentence or '"' in sentence:
+        named += [(m.start(2), m.end(2), tidy(m.group(2))) for m in QUOTED.finditer(sentence)]
+    for start, end, title in sorted(named, reverse=True):
+        if not plausible(title, marked=True):
             continue
-        if not COMPARED.search(text[max(0, mention.start - 25) : mention.start]):
-            return context.book.canonical(mention.title)
+        if OTHER_PRODUCTION.match(sentence[end : end + 20].lstrip(" ,")):
+            continue
+        if not COMPARED.search(sentence[max(0, start - 25) : start]):
+            return context.book.canonical(title)
     return None
 
 
