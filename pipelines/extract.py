@@ -93,7 +93,8 @@ NAMED_PRODUCTION = re.compile(
 # A headline that opens like a question asks even without its question mark.
 ASKING = re.compile(r"\s*(?:is|are|was|were|has|have|will|does|did|could|would|should|can)\s", re.I)
 COMPARED = re.compile(
-    r"\b(?:like|unlike|than|from|behind|of|with|as|to|after|before|since|including)\s+$", re.I
+    r"\b(?:like|unlike|than|from|behind|(?<!done )with|as|to|after|before|since|including)\s+$",
+    re.I,
 )
 TOPIC_SWITCH = re.compile(
     r"\s*(?:also|elsewhere|meanwhile|in other news|other news|separately|briefly|and finally|"
@@ -102,8 +103,9 @@ TOPIC_SWITCH = re.compile(
 )
 # "several freshman dramas are on the bubble": a claim about shows the sentence does not name.
 UNNAMED_PLURAL = re.compile(
-    r"\b(?:several|many|some|most|a few|few|a couple of|a number of|a handful of|a slew of|"
-    r"both|other|various|numerous|two|three|four|five)\s+(?:[\w'-]+\s+){0,3}?"
+    r"(?:on\s+|about\s+|for\s+)?\b(?:several|many|some|most|a few|few|a couple of|a number of|"
+    r"a handful of|a slew of|both|other|various|numerous|two|three|four|five)\s+"
+    r"(?:[\w'-]+\s+){0,3}?"
     r"(?:shows|series|dramas|comedies|sitcoms|thrillers|titles|programmes|programs|"
     r"newcomers|rookies|freshmen|originals)\b",
     re.IGNORECASE,
@@ -367,7 +369,8 @@ def _sentence_claims(
         mention = _show_mention(text, trigger, mentions, left, right, headline)
         clause = text[_clause_start(text, trigger.start) : trigger.start]
         unnamed = mention is not None and mention.anaphor and mention.start == mention.end
-        if unnamed and UNNAMED_PLURAL.search(clause):
+        after = text[trigger.end : trigger.end + 60]
+        if unnamed and (UNNAMED_PLURAL.search(clause) or UNNAMED_PLURAL.match(after.lstrip())):
             continue
         group = _coordinated(text, mention, mentions)
         seasons = _seasons(season_mentions, text, trigger, left, right)
