@@ -17,6 +17,7 @@ from pipelines.extraction.seasons import SeasonMention, find_seasons
 from pipelines.extraction.sentences import split_sentences
 from pipelines.extraction.tables import cell_status, table_rows
 from pipelines.extraction.titles import (
+    ANAPHOR,
     CAPSEQ,
     OTHER_PRODUCTION,
     QUOTED,
@@ -114,6 +115,7 @@ UNNAMED_PLURAL = re.compile(
 PAST_RELATIVE = re.compile(r"\bwhose\b[^,;]*\b(?:was|were|had)\b[^,;]*$", re.IGNORECASE)
 NETWORK_ANAPHOR_CUE = re.compile(r"\b(?:network|channel|streamer|broadcaster|service|cabler)\b")
 RELATIVE_ASIDE = re.compile(r",\s*(?:whose|which)\b[^,;]*,")
+OWN = re.compile(r"\b(?:its|their)\b", re.IGNORECASE)
 FANS = re.compile(r"\b(?:fans|viewers)\b[^.]{0,40}$", re.IGNORECASE)
 # "the cancelled series X", "a renewed push": the wording describes, it does not report.
 ATTRIBUTIVE = re.compile(
@@ -609,6 +611,14 @@ def _local_topic(sentence: str, context: _Context) -> str | None:
         if OTHER_PRODUCTION.match(sentence[end : end + 20].lstrip(" ,")):
             continue
         if not COMPARED.search(sentence[max(0, start - 25) : start]):
+            head = sentence[:start]
+            back = [  # not a bare "it": "It was a different story for X" names a new topic
+                m
+                for m in ANAPHOR.finditer(head)
+                if head[m.end() :].strip(" '\"") and m.group().lower() != "it"
+            ]
+            if back or OWN.search(head):
+                return None  # "Its ratings trailed X's": still about the earlier show
             return context.book.canonical(title)
     return None
 
