@@ -38,8 +38,10 @@ def table_rows(rows: list[list[str]]) -> list[dict]:
     show_col = next((i for i, h in enumerate(header) if re.search(r"\b(?:show|series|title|programme|program)\b", h)), None)  # fmt: skip
     if show_col is None:
         return []
-    status_col = next((i for i, h in enumerate(header) if re.search(r"\bstatus\b|\bverdict\b|\bdecision\b|\bfate\b", h)), None)  # fmt: skip
-    network_col = next((i for i, h in enumerate(header) if re.search(r"\b(?:network|channel|platform|streamer|service)\b", h)), None)  # fmt: skip
+    status_col = next((i for i, h in enumerate(header) if re.search(r"\b(?:status|verdict|decision|fate|outcome|result|renewed\?|renewal)\b", h)), None)  # fmt: skip
+    network_col = next((i for i, h in enumerate(header) if re.search(r"\b(?:network|channel|platform|streamer|service|broadcaster|where|home|outlet)\b", h)), None)  # fmt: skip
+    if status_col is None:  # an unlabelled column whose every cell is a status wording
+        status_col = next((i for i in range(len(header)) if i != show_col and all(len(r) == len(header) and cell_status(r[i]) for r in rows[1:])), None)  # fmt: skip
     season_col = next((i for i, h in enumerate(header) if re.search(r"season", h) and not re.search(r"aired|count|number|how many", h)), None)  # fmt: skip
     aired_col = next((i for i, h in enumerate(header) if re.search(r"seasons?\s+(?:aired|made|run)|^seasons$", h)), None)  # fmt: skip
     by_cols = [(i, status) for i, h in enumerate(header) for status, p in BY_COLUMN if p.search(h)]
