@@ -94,7 +94,10 @@ NAMED_PRODUCTION = re.compile(
 # A headline that opens like a question asks even without its question mark.
 ASKING = re.compile(r"\s*(?:is|are|was|were|has|have|will|does|did|could|would|should|can)\s", re.I)
 COMPARED = re.compile(
-    r"\b(?:like|unlike|than|from|behind|(?<!done )with|as|to|after|before|since|including)\s+$",
+    r"\b(?:like|unlike|than|from|behind|(?<!done )with|as|to|after|before|since|including|"
+    r"(?:known|famous|best known|nominated|praised) for|(?:starred|starring|appeared|"
+    r"appearing|worked|working) (?:in|on)|(?:star|alum|veteran|creator|co-creator|"
+    r"showrunner|writer|director|producer) of)\s+$",
     re.I,
 )
 TOPIC_SWITCH = re.compile(
