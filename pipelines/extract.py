@@ -490,6 +490,8 @@ def _show_mention(
     after = [m for m in mentions if trigger.end <= m.start < right]
     before = [m for m in mentions if m.end <= trigger.start]
     if trigger.role == "obj":
+        if not after and trigger.status == "pending":  # "not decided whether to renew X"
+            after = [m for m in mentions if m.start >= trigger.end and not m.anaphor]
         relative = re.search(
             r"(?:,\s*|\b)(?:which|that|whom)\s+(?:[\w+&-]+\s+){0,3}$",
             text[max(0, trigger.start - 80) : trigger.start],
@@ -526,6 +528,8 @@ def _show_mention(
     if trigger.role == "subj":
         return _subject_before(text, trigger, before)
     nearest = _subject_before(text, trigger, before) if before else None
+    if not after and trigger.status == "pending":  # "has not decided whether to renew X"
+        after = [m for m in mentions if m.start >= trigger.end and not m.anaphor]
     return nearest or (after[0] if after else Mention(trigger.start, trigger.start, "", True))
 
 
@@ -553,7 +557,7 @@ def _subject_before(text: str, trigger: Trigger, before: list[Mention]) -> Menti
             return earlier[-1]
     for mention in reversed(before):  # "the mystery from the team behind Dark was cancelled"
         if not re.search(
-            r"\b(?:from|behind|of|by|like|than|with|about|unlike)\s+$",
+            r"\b(?:from|behind|(?<!fate )(?<!future )of|by|like|than|with|about|unlike)\s+$",
             head[max(0, mention.start - 20) : mention.start],
         ):
             return mention
@@ -638,7 +642,10 @@ def _seasons(
             if not m.start() <= trigger.start < m.end()
         ]
         found = [m for m in found if not any(a <= m.start < b for a, b in asides)]
-    stop = len(text) if trigger.status == "pending" else right
+    stop = right
+    if trigger.status == "pending":  # "awaiting word from Fox on season 3", within its clause
+        clause_end = CLAUSE_END.search(text, trigger.end)
+        stop = clause_end.start() if clause_end else len(text)
     ahead = [m for m in found if trigger.start <= m.start < stop]
     reach = 200 if trigger.status in {"cancelled", "ending"} else 45
     window = max(left, trigger.start - reach)
@@ -694,6 +701,9 @@ def _network(text: str, trigger: Trigger, left: int, right: int) -> str | None:
     before = find_networks(text[left : trigger.start]) or find_networks(text[: trigger.start])
     if before:
         return before[-1][2]
+    clause_end = CLAUSE_END.search(text, trigger.end, right)
+    if clause_end:  # "a decision on X is still to come, while CBS ...": CBS is not X's
+        following = [f for f in following if trigger.end + f[0] < clause_end.start()]
     return following[0][2] if following else None
 
 
@@ -741,6 +751,9 @@ def _consolidate(claims: list[Claim]) -> list[Claim]:
         key = (_key(claim.show), claim.status, claim.season)
         if key not in best or claim.confidence > best[key].confidence:
             best[key] = claim
+        elif claim.confidence == best[key].confidence:  # the same claim read twice
+            best[key].network = best[key].network or claim.network
+            best[key].announced = best[key].announced or claim.announced
     seasoned = {(k[0], k[1]) for k, c in best.items() if k[2] is not None and c.confidence >= 0.5}
     ending = {(k[0], k[2]) for k, c in best.items() if k[1] == "ending" and c.confidence >= 0.5}
     ended = {show for show, _ in ending}
