@@ -106,12 +106,18 @@ LEXICON: list[Lexeme] = [
     _lex(r"\b(?:ended|ends|ending|concluded|concludes|concluding|wrapped(?:\s+up)?|wraps(?:\s+up)?|wrapping(?:\s+up)?|closed\s+out|signed\s+off|signs\s+off|bowed\s+out|bows\s+out|bowing\s+out)\s+(?:its\s+run\s+)?after\b(?=\s+(?:just\s+|only\s+)?\w+\s+(?:seasons|series)\b)", "ending", "subj", cue="end|conclu|wrap|close|sign|bow"),
     _lex(r"\b(?:ended|ends|ending|concluded|concludes|concluding|wraps\s+up|wrapped\s+up|wrapping\s+up)\s+(?:its\s+run\s+)?with\s+(?=(?:its\s+|the\s+)?(?:upcoming\s+|current\s+|next\s+)?(?:[\w-]+\s+(?:season|series)\b|(?:season|series)\s+\w+))", "ending", "subj", cue="end|conclu|wrap"),
     _lex(r"\b(?:ended|ends|concluded|concludes|wrapped\s+up)\s+its\s+run\b", "ending", "subj", cue="its run"),
+    _lex(r"\b(?:came|come|comes|coming)\s+to\s+an\s+end\s+after\b(?=\s+(?:just\s+|only\s+)?\w+\s+(?:seasons|series)\b)", "ending", "subj", cue="end"),
     _lex(r"\b(?:will|would)\s+be\s+(?:the|its|the\s+show's|the\s+series')\s+(?:final|last)\b(?!\s+(?:time|episode))", "ending", "subj", cue="final|last"),
     _lex(r"\bfinal\s+(?:season|series)\b", "ending", "any", cue="final", needs_subject=True),
     # renewed
     _lex(r"\b(?:(?:season|series)\s+\w+|(?-i:S\d{1,2}))\s+(?:is\s+)?(?:officially\s+)?(?:happening|confirmed|a\s+go|greenlit)\b", "renewed", "any", cue="happening|confirmed| a go|greenlit"),
     _lex(r"\b(?:is|are|was)\s+(?:officially\s+)?(?:coming\s+back|returning|set\s+to\s+return)\s+for\b", "renewed", "subj", needs_season=True, cue="coming back|returning|set to return"),
     _lex(r"\b(?:will|to|set\s+to)\s+return\s+for\b", "renewed", "subj", needs_season=True, cue="return"),
+    _lex(r"\b(?:will\s+be|is|are)\s+(?:officially\s+)?(?:coming\s+)?back\s+for\b", "renewed", "subj", needs_season=True, cue="back"),
+    _lex(r"\b(?:is|are)\s+(?:officially\s+|now\s+)?set\s+for\s+(?=(?:an?|its)\s+[\w-]+\s+(?:season|series)\b|(?:season|series)\s+\w+\b)", "renewed", "subj", needs_season=True, cue="set"),
+    _lex(r"\b(?:is|are)\s+(?:officially\s+)?(?:a\s+go|happening|greenlit)\b", "renewed", "subj", needs_season=True, cue=" a go|happening|greenlit"),
+    _lex(r"\bthere\s+will\s+be\s+(?:an?\s+)?(?=(?:[\w-]+\s+(?:season|series)|(?:season|series)\s+\w+)\s+of\b)", "renewed", "obj", needs_season=True, cue="there will"),
+    _lex(r"\b(?:bring(?:s|ing)?|brought)\b(?=\s+(?:[\w'&:.!-]+\s+){1,6}?back\s+for\b)", "renewed", "obj", needs_season=True, cue="bring|brought"),
     _lex(r"\b(?:gets?|got|earns?|earned|lands?|landed|scores?|scored|nabs?|nabbed|secures?|secured|receives?|received)\s+(?:an?\s+)?(?=(?:[\w-]+\s+){0,2}(?:season|series)\b)", "renewed", "subj", needs_season=True, cue="get|got|earn|land|scor|nab|secur|receiv"),
     _lex(rf"\bmov(?:es|ed|ing|e)\s+(?:over\s+)?to\s+(?={NETWORK_RE.pattern})", "renewed", "subj", needs_season=True, cue="mov"),
     _lex(r"\b(?:announced|announces|confirmed|confirms|unveiled)\s+(?:an?\s+)(?=[\w-]+\s+(?:season|series|instal?ment)\b)", "renewed", "obj", needs_season=True, cue="announc|confirm|unveil"),
@@ -202,6 +208,8 @@ def find_triggers(sentence: str) -> list[Trigger]:
             before = sentence[:start]
             after = sentence[end:]
             passive = PASSIVE_BEFORE.search(before[-40:]) or BY.match(after)
+            if passive and re.match(r"\w+ing\b", match.group()) and not BY.match(after):
+                passive = None  # "Netflix is bringing X back": progressive, not passive
             if passive and THERE_IS.search(before[-40:]):
                 passive = None  # "there is no word yet on X": X is still the object
             if role == "obj" and passive:
