@@ -555,6 +555,10 @@ def _subject_before(text: str, trigger: Trigger, before: list[Mention]) -> Menti
         earlier = [m for m in before if m.end <= appositive.start()]
         if earlier and text[earlier[-1].end : appositive.start()].strip() == "":
             return earlier[-1]
+        if re.match(r",\s*who\b", appositive.group()):  # "Jane Doe, who starred in X, will"
+            before = [m for m in before if m.end <= appositive.start()]
+            if not before:
+                return None
     for mention in reversed(before):  # "the mystery from the team behind Dark was cancelled"
         if not re.search(
             r"\b(?:from|behind|(?<!fate )(?<!future )of|by|like|than|with|about|unlike)\s+$",
