@@ -119,6 +119,12 @@ PAST_RELATIVE = re.compile(r"\bwhose\b[^,;]*\b(?:was|were|had)\b[^,;]*$", re.IGN
 NETWORK_ANAPHOR_CUE = re.compile(r"\b(?:network|channel|streamer|broadcaster|service|cabler)\b")
 RELATIVE_ASIDE = re.compile(r",\s*(?:whose|which)\b[^,;]*,")
 OWN = re.compile(r"\b(?:its|their)\b", re.IGNORECASE)
+# "Status: Renewed for season 3" under a show's heading: the label names no show.
+FIELD_LABEL = re.compile(
+    r"\s*(?:(?:current\s+|renewal\s+)?status|(?:the\s+)?verdict|decision|fate|outcome|result)"
+    r"\s*[:\u2014\u2013-]\s*",
+    re.IGNORECASE,
+)
 FANS = re.compile(r"\b(?:fans|viewers)\b[^.]{0,40}$", re.IGNORECASE)
 # "the cancelled series X", "a renewed push": the wording describes, it does not report.
 ATTRIBUTIVE = re.compile(
@@ -518,7 +524,7 @@ def _show_mention(
         if before and (telegraphic or LABEL_GAP.fullmatch(gap)):
             return before[-1]  # "X (Netflix) - renewed for season 2"
         head = text[: trigger.start]
-        if not before and not head.strip(" \"'*-\u2014\u2013"):
+        if not before and (not head.strip(" \"'*-\u2014\u2013") or FIELD_LABEL.fullmatch(head)):
             return Mention(trigger.start, trigger.start, "", anaphor=True)  # "Cancelled after..."
         label = LABELLED.fullmatch(head)
         run = capitalised_run(label.group(1)) if label and not before else None
