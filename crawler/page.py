@@ -46,13 +46,16 @@ BOILERPLATE_WORDS = {
 BOILERPLATE_PART = re.compile(
     r"comment|related|sidebar|newsletter|promo|advert|trending|recommend|popular|breadcrumb|"
     r"byline|disqus|outbrain|taboola|share-?bar|social|most-read|mostread|read-?more|"
-    r"also-?read|must-?read|you-may|teaser"
+    r"also-?read|must-?read|you-may|teaser|recirc|carousel|up-?next|read-?next|editors?-?picks?|"
+    r"more-?stories|further-?reading|icymi"
 )
 CONTENT_WORDS = {"content", "body", "article", "entry", "story", "main", "text", "post"}
 READ_MORE = re.compile(
     r"^\W*(must[\s-]*reads?|also[\s-]*read|read[\s-]*(more|also|next)|related( stories| story"
     r"| articles?| posts?| reading)?|see also|don'?t miss|more from|recommended( reading)?"
-    r"|trending( now)?|you (may|might) also like|keep reading|watch\s*:|listen\s*:|more on\s*:)"
+    r"|trending( now)?|you (may|might) also like|keep reading|watch\s*:|listen\s*:|more on\s*:"
+    r"|in case you missed it|icymi|up next|next up|further reading|editor'?s'? picks?"
+    r"|more stories|latest news|around the web|what to read next)"
     r"(?:\b|(?<=:))",
     re.IGNORECASE,
 )
@@ -360,8 +363,15 @@ def _collect(
     if node.text:
         html.append(escape(node.text, quote=False))
         text.append(node.text)
+    boxed = False  # the list right under a "Further reading" / "Up next" heading
     for child in node:
-        if not isinstance(child.tag, str) or child is heading or _is_furniture(child):
+        labelled, boxed = boxed, False
+        if isinstance(child.tag, str) and child.tag in {"h2", "h3", "h4", "h5", "h6"}:
+            boxed = bool(READ_MORE.match(child.text_content().strip()))
+        elif labelled and child.tag not in {"ul", "ol", "p", "div", "section", "aside"}:
+            boxed = labelled  # still waiting for the box itself
+            labelled = False
+        if not isinstance(child.tag, str) or child is heading or labelled or _is_furniture(child):
             pass
         elif child.tag == "br":
             if re.search(r"[.!?\"'\u201d]\s*$", "".join(text)):
