@@ -125,6 +125,9 @@ FIELD_LABEL = re.compile(
     r"\s*[:\u2014\u2013-]\s*",
     re.IGNORECASE,
 )
+CLAUSE_JOIN = re.compile(
+    r";|,\s+(?:while|but|whereas|although|and)\s+(?=\S+\s+(?:has|have|is|was))"
+)
 FANS = re.compile(r"\b(?:fans|viewers)\b[^.]{0,40}$", re.IGNORECASE)
 # "the cancelled series X", "a renewed push": the wording describes, it does not report.
 ATTRIBUTIVE = re.compile(
@@ -659,6 +662,8 @@ def _seasons(
     ahead = [m for m in found if trigger.start <= m.start < stop]
     reach = 200 if trigger.status in {"cancelled", "ending"} else 45
     window = max(left, trigger.start - reach)
+    for clause in CLAUSE_JOIN.finditer(text, window, trigger.start):
+        window = clause.end()  # ", and Netflix has declined to ...": not the earlier clause's
     behind = [m for m in reversed(found) if m.start >= window and m.end <= trigger.start]
     if trigger.role == "subj" and behind and not (ahead and ahead[0].start - trigger.end < 30):
         return _arithmetic(trigger.status, behind + ahead) or [None]  # "Season 3 of X is confirmed"
@@ -701,6 +706,9 @@ def _arithmetic(status: str, mentions: list[SeasonMention]) -> list[int | None]:
 
 def _network(text: str, trigger: Trigger, left: int, right: int) -> str | None:
     """Who decided: "moves to X" or "by/on X" after the wording, else the nearest one before."""
+    inside = find_networks(text[trigger.start : trigger.end])
+    if inside:
+        return inside[0][2]  # "Peacock has ended X"
     following = find_networks(text[trigger.end : right])
     for start, _, name in following:
         lead = text[trigger.end : trigger.end + start]
