@@ -66,7 +66,7 @@ LEXICON: list[Lexeme] = [
     _lex(r"\bnot\s+(?:yet\s+)?(?:officially\s+)?(?:announced|confirmed|said|revealed|decided)\s+(?:yet\s+)?(?:whether|if)\b", "pending", "obj", negation_inside=True, cue="whether| if"),
     _lex(r"\bno\s+(?:official\s+)?word\s+(?:yet\s+)?(?:on|about|regarding)\s+(?=(?:an?|the|its)\s)", "pending", "any", negation_inside=True, cue="word"),
     _lex(r"\bno\s+(?:official\s+)?word\s+(?:yet\s+)?(?:on|about|regarding)\b(?=\s+(?-i:[A-Z0-9\"\x27]))", "pending", "obj", negation_inside=True, cue="word"),
-    _lex(r"\b(?:has|have)\s+yet\s+to\s+(?:decide|make\s+a\s+(?:decision|call)|announce\s+(?:a|its)\s+decision|renew\s+or\s+cancel)\b", "pending", "any", negation_inside=True, cue="yet"),
+    _lex(r"\b(?:has|have)\s+(?:also\s+|still\s+)?yet\s+to\s+(?:decide|make\s+a\s+(?:decision|call)|announce\s+(?:a|its)\s+decision|renew\s+or\s+cancel)\b", "pending", "any", negation_inside=True, cue="yet"),
     _lex(r"\b(?:fate|future)\s+(?:is\s+|remains\s+)(?:still\s+)?(?:up\s+in\s+the\s+air|undecided|uncertain|unknown|unclear|in\s+limbo)", "pending", "any", cue="fate|future"),
     _lex(r"\bnot\s+(?:yet\s+been|been\s+(?:officially\s+)?(?=renewed\s+yet))\s*(?:officially\s+)?renewed", "pending", "any", negation_inside=True, cue="renewed"),
     # "Renewed or Cancelled?" asks; it is consumed here so neither word becomes a claim
