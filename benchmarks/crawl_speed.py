@@ -225,6 +225,7 @@ def main() -> None:
         common = {
             "CONCURRENT_REQUESTS": args.concurrency,
             "CONCURRENT_REQUESTS_PER_DOMAIN": args.concurrency,
+            "CONCURRENT_ITEMS": 4,  # renewals' own setting: the bare spider gets it too
             "DOWNLOAD_DELAY": 0,
             "AUTOTHROTTLE_ENABLED": False,
             "LOG_LEVEL": "INFO",
