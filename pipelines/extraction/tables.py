@@ -61,7 +61,8 @@ def table_rows(rows: list[list[str]]) -> list[dict]:
                 network = row[network_col] if network_col is not None else None
                 networks = find_networks(cell) or find_networks(network or "")
                 read = season_text
-                if not read:  # "Renewed" | "Season 2 ordered in March": any other cell
+                if not re.search(r"\d", read) and not find_seasons(read):
+                    # "Renewed" | "Season 2 ordered in March"; "Cancelled after one season" | "-"
                     skip = {show_col, status_col, aired_col}
                     read = " | ".join([cell, *(c for i, c in enumerate(row) if i not in skip)])
                 found.append(_row(show, status, read, aired, networks, cell))
