@@ -43,7 +43,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # "three more seasons, through season 8" / "two more seasons"
     ("more", re.compile(rf"\b(?P<n>{_CARD})\s+(?:more|additional|further)\s+{_SEASON}", re.I)),
     ("more", re.compile(rf"\b(?P<n>{_CARD})[\s-]season\s+(?:renewal|order|pickup|deal|extension)\b", re.I)),
-    ("through", re.compile(rf"\b(?:through|thru|until|till)\s+(?:its\s+)?{_SEASON}\s+(?P<n>{_NUM})\b", re.I)),
+    ("through", re.compile(rf"\b(?:through|thru|until|till)\s+(?:its\s+|the\s+)?(?:{_SEASON}\s+(?P<n>{_NUM})\b|(?P<m>{_ORD})[\s-]+{_SEASON}\b)", re.I)),
     # "after three seasons", "after a single season", "after the third season", "after Season 1"
     ("after", re.compile(
         rf"\b(?:after|following|at the end of)\s+(?:just\s+|only\s+)?(?:(?:a|its|the|their)\s+)?"
