@@ -91,6 +91,12 @@ NAMED_PRODUCTION = re.compile(
     r"(?:\s+series)?\s*,?\s*$",
     re.IGNORECASE,
 )
+# "X, a prequel series starring ...": the show ordered is a new one.
+NEW_PRODUCTION = re.compile(
+    r"\s*,\s*(?:an?|the|its|their)\s+(?:[\w-]+\s+){0,2}?(?:prequel|sequel|spin-?off|spinoff|"
+    r"reboot|companion|new\s+(?:series|show|drama|comedy|thriller))\b",
+    re.IGNORECASE,
+)
 # A headline that opens like a question asks even without its question mark.
 ASKING = re.compile(r"\s*(?:is|are|was|were|has|have|will|does|did|could|would|should|can)\s", re.I)
 COMPARED = re.compile(
@@ -611,6 +617,12 @@ def _resolve(
         between = text[trigger.end : mention.start]
         if NAMED_PRODUCTION.search(between):
             between = ""  # "its spin-off All American: Homecoming": the title names it
+    if (
+        trigger.status == "renewed"
+        and NEW_PRODUCTION.match(text, mention.end)
+        and not find_seasons(text)
+    ):
+        return None  # "Prime Video has ordered X, a prequel series": a new show, not a renewal
     if OTHER_PRODUCTION.search(between) or OTHER_PRODUCTION.match(
         text[mention.end : mention.end + 20].lstrip(" ,")
     ):
