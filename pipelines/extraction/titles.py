@@ -70,8 +70,8 @@ _MODIFIER = (
 )
 GENRE_WORD = re.compile(rf"(?i:{GENRE}|shows?|dramas|comedies|thrillers)")
 ANAPHOR = re.compile(
-    rf"\b(?:(?i:the|this|that)\s+{_MODIFIER}{{0,4}}?(?i:{GENRE})"
-    rf"|(?:[A-Z][\w.+'&-]*\s+){{0,3}}?[A-Z][\w.+&-]*'s\s+{_MODIFIER}{{0,4}}?(?i:{GENRE}))\b"
+    rf"\b(?:(?i:the|this|that)\s+{_MODIFIER}{{0,4}}?(?:[a-z]+-)?(?i:{GENRE})"
+    rf"|(?:[A-Z][\w.+'&-]*\s+){{0,3}}?[A-Z][\w.+&-]*'s\s+{_MODIFIER}{{0,4}}?(?:[a-z]+-)?(?i:{GENRE}))\b"
     r"|\b(?i:it)\b"
 )
 # What makes "the series" another production rather than the show.
