@@ -71,7 +71,7 @@ _MODIFIER = (
 GENRE_WORD = re.compile(rf"(?i:{GENRE}|shows?|dramas|comedies|thrillers)")
 ANAPHOR = re.compile(
     rf"\b(?:(?i:the|this|that)\s+{_MODIFIER}{{0,4}}?(?:[a-z]+-)?(?i:{GENRE})"
-    rf"|(?:[A-Z][\w.+'&-]*\s+){{0,3}}?[A-Z][\w.+&-]*'s\s+{_MODIFIER}{{0,4}}?(?:[a-z]+-)?(?i:{GENRE}))\b"
+    rf"|(?:[A-Z][\w.+'&-]*\s+){{0,3}}?[A-Z][\w.+&-]*['\u2019]s\s+{_MODIFIER}{{0,4}}?(?:[a-z]+-)?(?i:{GENRE}))\b"
     r"|\b(?i:it)\b"
 )
 # What makes "the series" another production rather than the show.

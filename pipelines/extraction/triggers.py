@@ -105,6 +105,7 @@ LEXICON: list[Lexeme] = [
     _lex(rf"\b{_CANCEL}\b", "cancelled", "obj", cue="cancel|axe|axing|scrap"),
     _lex(r"\bdrop(?:s|ped|ping)\b", "cancelled", "obj", needs_season=True, cue="drop"),
     # ending
+    _lex(r"\b(?:(?:is|are|will\s+be)\s+(?:officially\s+)?(?:back|returning|coming\s+back)|returns?|will\s+return|comes\s+back)\s+for\s+(?:its|their|the|one)\s+(?:final|last)\s+(?:season|series|run|outing|chapter|instal?ment|go-round)\b", "ending", "subj", cue="final|last"),
     _lex(r"\b(?:[\w-]+)\s+and\s+(?:final|last)\s+(?:season|series|instal?ment|chapter|run|outing|cycle)\b", "ending", "any", cue="final|last"),
     _lex(r"\b(?:will|to|would|set\s+to|going\s+to|is\s+to|plans?\s+to|poised\s+to)\s+(?:now\s+|officially\s+|finally\s+)?(?:end|conclude|wrap(?:\s+up)?|finish|close\s+out|bow\s+out|sign\s+off)\s+(?:(?:its|the|their)\s+(?:run|story|series)\s+)?(?:with|after)\b", "ending", "subj", cue="end|conclu|wrap|finish|close|bow|sign"),
     _lex(r"\b(?:limited\s+series|miniseries)\b(?=[^.]*\b(?:conclud|end|finale|final|will\s+not\s+return|complete))", "ending", "any", cue="limited|miniseries"),
