@@ -97,6 +97,7 @@ NEW_PRODUCTION = re.compile(
     r"reboot|companion|new\s+(?:series|show|drama|comedy|thriller))\b",
     re.IGNORECASE,
 )
+ORDERING = re.compile(r"\border|\bgreen|\bpick", re.IGNORECASE)
 # A headline that opens like a question asks even without its question mark.
 ASKING = re.compile(r"\s*(?:is|are|was|were|has|have|will|does|did|could|would|should|can)\s", re.I)
 COMPARED = re.compile(
@@ -611,18 +612,18 @@ def _resolve(
             return context.focus
         earlier = [m for m in mentions if not m.anaphor and m.end <= mention.start]
         return context.book.canonical(earlier[-1].title) if earlier else None
+    ordered = trigger.status == "renewed" and ORDERING.search(text[trigger.start : trigger.end])
+    new_show = ordered and not find_seasons(text)  # an order with no season: maybe a new show
+    if new_show and NEW_PRODUCTION.match(text, mention.end):
+        return None  # "Prime Video has ordered X, a prequel series ..."
     if mention.end <= trigger.start:
         between = text[mention.end : trigger.start]
     else:
         between = text[trigger.end : mention.start]
         if NAMED_PRODUCTION.search(between):
+            if new_show:
+                return None  # "Max has ordered a prequel series, X"
             between = ""  # "its spin-off All American: Homecoming": the title names it
-    if (
-        trigger.status == "renewed"
-        and NEW_PRODUCTION.match(text, mention.end)
-        and not find_seasons(text)
-    ):
-        return None  # "Prime Video has ordered X, a prequel series": a new show, not a renewal
     if OTHER_PRODUCTION.search(between) or OTHER_PRODUCTION.match(
         text[mention.end : mention.end + 20].lstrip(" ,")
     ):
