@@ -133,7 +133,7 @@ LEXICON: list[Lexeme] = [
     _lex(r"\b(?:renewal|revival|pickup|pick-up|rescue)\s+of\b", "renewed", "obj", needs_season=True, cue="renewal|revival|pickup|pick-up|rescue"),
     _lex(r"\b(?:season|series)\s+\w+\s+(?:renewal|order|pickup|pick-up)\b", "renewed", "any", cue="renewal|order|pickup|pick-up"),
     _lex(r"\b(?:(?:has|have|had)\s+been\s+given|(?:was|were|is|are)\s+given|gets?|got|getting|earns?|earned|lands?|landed|receives?|received|scores?|scored)\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,3}?green[\s-]light\b", "renewed", "subj", cue="green"),
-    _lex(r"\b(?:given|gave|gives|giving)\b(?=\s+(?:[\w'&:.-]+\s+){0,4}?the\s+green[\s-]light\b)", "renewed", "obj", cue="give|gave"),
+    _lex(r"\b(?:given|gave|gives|giving)\b(?=\s+(?:[\w'&:.-]+\s+){0,4}?(?:the|a)\s+green[\s-]light\b)", "renewed", "obj", cue="give|gave"),
     _lex(r"\b(?:given|gave|gives|giving|handed|hands|handing)\b(?=(?:[^.;]|(?<=\b[A-Z])\.){1,100}?\ban?\s+[\w-]+(?:\s+and\s+(?:an?\s+)?[\w-]+)?[\s-](?:season|series)\b)", "renewed", "obj", needs_season=True, cue="give|gave|hand"),
     _lex(r"\b(?:re-?commission(?:s|ed|ing)?|commission(?:s|ed|ing)?\s+(?=(?:an?\s+)?[\w-]+\s+(?:season|series)\b))", "renewed", "obj", cue="commission|recommission|re-commission"),
     _lex(rf"\brenew(?:s|ed|ing)?\b(?!\s+{_NOT_RENEWAL})", "renewed", "obj", cue="renew"),
