@@ -51,7 +51,8 @@ HEDGED = 0.3
 # Hedges anywhere in the clause before the wording...
 HEDGE = re.compile(
     r"\b(?:could|might|should|hopes?|hoped|hoping|rumou?r\w*|reportedly|speculat\w*|in talks|"
-    r"wish\w*|would love|claims?|petition\w*|fans? want|campaign\w*)\b|(?-i:\bmay\b)",
+    r"wish\w*|would love|claims?|claim(?:ing|ed)|false(?:ly)? report\w*|petition\w*|fans? want|"
+    r"campaign\w*)\b|(?-i:\bmay\b)",
     re.IGNORECASE,
 )
 # ...and weaker ones only between the last comma and the wording ("as expected, X renewed").
@@ -72,6 +73,7 @@ FALSE_REPORT = re.compile(
     r"(?:an\s+)?earlier version of th(?:is|e) (?:story|article|post|report))\b",
     re.IGNORECASE,
 )
+PENDING_TOPIC = re.compile(r"\s*(?:on|about|regarding)\s[^,;]*\bof\b", re.IGNORECASE)
 SLOT_BREAK = re.compile(
     r"\b(?:after|following|since|when|while|because|but|as|with|before|although|though|"
     r"and|which|who|that|for|at|by|rights|library|reruns|distribution|streaming)\b|[;:]"
@@ -544,6 +546,10 @@ def _show_mention(
     if trigger.role == "subj":
         return _subject_before(text, trigger, before)
     nearest = _subject_before(text, trigger, before) if before else None
+    if nearest and nearest.anaphor and after and not after[0].anaphor:
+        gap = text[trigger.end : after[0].start]  # "it has no decision on a season 2 of X"
+        if PENDING_TOPIC.match(gap) and len(gap.split()) <= 10 and not SLOT_BREAK.search(gap):
+            return after[0]
     if not after and trigger.status == "pending":  # "has not decided whether to renew X"
         after = [m for m in mentions if m.start >= trigger.end and not m.anaphor]
     return nearest or (after[0] if after else Mention(trigger.start, trigger.start, "", True))
@@ -788,10 +794,13 @@ def _consolidate(claims: list[Claim]) -> list[Claim]:
     seasoned = {(k[0], k[1]) for k, c in best.items() if k[2] is not None and c.confidence >= 0.5}
     ending = {(k[0], k[2]) for k, c in best.items() if k[1] == "ending" and c.confidence >= 0.5}
     ended = {show for show, _ in ending}
+    decided = {(k[0], k[2]) for k, c in best.items() if k[1] == "renewed" and c.confidence >= 0.5}
     result = []
     for key, claim in best.items():
         if key[2] is None and (key[0], key[1]) in seasoned:
             continue
+        if key[1] == "pending" and key[2] is not None and (key[0], key[2]) in decided:
+            continue  # "Season 4 is locked in ... awaiting word on how Season 4 performs"
         if key[1] == "renewed" and (
             (key[0], key[2]) in ending or (key[2] is None and key[0] in ended)
         ):

@@ -55,6 +55,7 @@ LEXICON: list[Lexeme] = [
     _lex(r"\bno\s+(?:official\s+|final\s+|formal\s+)?decision\s+(?:has\s+(?:yet\s+)?been\s+(?:made|reached|announced)|(?:yet\s+)?(?:on|about|regarding)\b|yet\b)", "pending", "any", negation_inside=True, cue="decision"),
     _lex(r"\bmade\s+no\s+(?:official\s+|final\s+|formal\s+)?decision", "pending", "any", negation_inside=True, cue="decision"),
     _lex(r"\bnot\s+(?:yet\s+)?(?:made|announced|reached|taken|given)\s+(?:a|any|its|their)\s+(?:final\s+|official\s+|formal\s+)?(?:decision|verdict|call)\b", "pending", "any", negation_inside=True, cue="decision|verdict|call"),
+    _lex(r"\bnot\s+(?:yet\s+)?(?:officially\s+)?decided\s+(?:on|about)\b", "pending", "any", negation_inside=True, cue="decided"),
     _lex(r"\bawait(?:s|ing)\s+(?:word|a\s+decision|news|(?:its|their)\s+fate|a\s+verdict|a\s+renewal\s+decision)", "pending", "any", cue="await"),
     _lex(r"\bstill\s+waiting\s+(?:on|for)\s+(?:word|a\s+decision|news)", "pending", "any", cue="waiting"),
     _lex(r"\bon\s+the\s+bubble\b", "pending", "any", cue="bubble"),
