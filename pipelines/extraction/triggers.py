@@ -115,6 +115,7 @@ LEXICON: list[Lexeme] = [
     _lex(r"\b(?:ended|ends|concluded|concludes|wrapped\s+up)\s+its\s+run\b", "ending", "subj", cue="its run"),
     _lex(r"\b(?:came|come|comes|coming)\s+to\s+an\s+end\s+after\b(?=\s+(?:just\s+|only\s+)?\w+\s+(?:seasons|series)\b)", "ending", "subj", cue="end"),
     _lex(r"\b(?:will|would)\s+be\s+(?:the|its|the\s+show's|the\s+series')\s+(?:final|last)\b(?!\s+(?:time|episode))", "ending", "subj", cue="final|last"),
+    _lex(r"\b(?:was|is)\s+(?:its|their|the\s+show's|the\s+series')\s+(?:final|last)\b(?=\s*(?:[,.;:]|$))", "ending", "subj", needs_season=True, cue="final|last"),
     _lex(r"\bfinal\s+(?:season|series)\b", "ending", "any", cue="final", needs_subject=True),
     # renewed
     _lex(r"\b(?:(?:season|series)\s+\w+|(?-i:S\d{1,2}))\s+(?:is\s+)?(?:officially\s+)?(?:happening|confirmed|a\s+go|greenlit)\b", "renewed", "any", cue="happening|confirmed| a go|greenlit"),
