@@ -89,7 +89,8 @@ OTHER_PRODUCTION = re.compile(
 BAD_TITLE = re.compile(
     r"^(?:update|correction|editor'?s note|note|grade|warning|spoilers?|must-read|also read|"
     r"read more|related|advertisement|exclusive|breaking|watch|vault|hq|in brief|briefly|also|"
-    r"elsewhere|meanwhile|in other news|and finally|quick hits?)\b",
+    r"elsewhere|meanwhile|in other news|and finally|quick hits?|previously|earlier|updated|"
+    r"originally|original (?:story|post|report|article))\b",
     re.IGNORECASE,
 )
 
