@@ -47,6 +47,9 @@ def _lex(regex: str, status: str, role: str, cue: str = "", **flags: bool) -> Le
 _NOT_RENEWAL = r"(?:interest|attention|focus|calls?|hopes?|push|efforts?|vigou?r|energy|debate|scrutiny|popularity|life|sense|appreciation|contract|deal|partnership|vows)\b"
 _NOT_SERIES_ORDER = r"(?!\s+(?:\w+\s+){0,3}?(?:to|straight-to)[\s-]series\b)(?![^.]{0,40}\bpilot\b)"
 
+# "picks up the pace", "picks up where season 1 left off" describe a story, not an order.
+_NOT_PICKUP = r"(?:(?:the|its|some|a\s+(?:little|bit|lot)\s+of)\s+)?(?:pace|speed|steam|momentum|tempo|slack|pieces|threads?|story|storylines?|action|tension|stakes|mantle|baton|tab|awards?|nominations?|viewers|fans|where|right\s+where|immediately|shortly|moments?|again|after|from|years?\s+later)\b"
+
 # Order matters: earlier wordings claim their words first.
 LEXICON: list[Lexeme] = [
     # pending: explicit "no decision yet"
@@ -139,7 +142,7 @@ LEXICON: list[Lexeme] = [
     _lex(r"\b(?:given|gave|gives|giving|handed|hands|handing)\b(?=(?:[^.;]|(?<=\b[A-Z])\.){1,100}?\ban?\s+[\w-]+(?:\s+and\s+(?:an?\s+)?[\w-]+)?[\s-](?:season|series)\b)", "renewed", "obj", needs_season=True, cue="give|gave|hand"),
     _lex(r"\b(?:re-?commission(?:s|ed|ing)?|commission(?:s|ed|ing)?\s+(?=(?:an?\s+)?[\w-]+\s+(?:season|series)\b))", "renewed", "obj", cue="commission|recommission|re-commission"),
     _lex(rf"\brenew(?:s|ed|ing)?\b(?!\s+{_NOT_RENEWAL})", "renewed", "obj", cue="renew"),
-    _lex(rf"\bpick(?:s|ed|ing)?\s+up\b{_NOT_SERIES_ORDER}", "renewed", "obj", cue="pick"),
+    _lex(rf"\bpick(?:s|ed|ing)?\s+up\b{_NOT_SERIES_ORDER}(?!\s+{_NOT_PICKUP})", "renewed", "obj", cue="pick"),
     _lex(rf"\border(?:s|ed)\b{_NOT_SERIES_ORDER}", "renewed", "obj", cue="order"),
     _lex(r"\b(?:greenlit|green-lit|greenlights?|green-lights?|greenlighted|green-lighted)\b", "renewed", "obj", cue="green"),
     _lex(r"\breviv(?:e|es|ed|ing)\b", "renewed", "obj", cue="reviv"),
