@@ -48,7 +48,7 @@ _NOT_RENEWAL = r"(?:interest|attention|focus|calls?|hopes?|push|efforts?|vigou?r
 _NOT_SERIES_ORDER = r"(?!\s+(?:\w+\s+){0,3}?(?:to|straight-to)[\s-]series\b)(?![^.]{0,40}\bpilot\b)"
 
 # "picks up the pace", "picks up where season 1 left off" describe a story, not an order.
-_NOT_PICKUP = r"(?:(?:the|its|some|a\s+(?:little|bit|lot)\s+of)\s+)?(?:pace|speed|steam|momentum|tempo|slack|pieces|threads?|story|storylines?|action|tension|stakes|mantle|baton|tab|awards?|nominations?|viewers|fans|where|right\s+where|immediately|shortly|moments?|again|after|from|years?\s+later)\b"
+_NOT_PICKUP = r"(?:(?:the|its|some|a\s+(?:little|bit|lot)\s+of)\s+)?(?:pace|speed|steam|momentum|tempo|slack|pieces|threads?|story|storylines?|action|tension|stakes|mantle|baton|tab|awards?|nominations?|viewers|fans|where|right\s+where|immediately|shortly|moments?|years?\s+later)\b"
 
 # Order matters: earlier wordings claim their words first.
 LEXICON: list[Lexeme] = [
