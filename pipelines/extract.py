@@ -74,6 +74,7 @@ FALSE_REPORT = re.compile(
     re.IGNORECASE,
 )
 PENDING_TOPIC = re.compile(r"\s*(?:on|about|regarding)\s[^,;]*\bof\b", re.IGNORECASE)
+LIMITED = re.compile(r"\b(?:limited|mini-?series)\b", re.IGNORECASE)
 SLOT_BREAK = re.compile(
     r"\b(?:after|following|since|when|while|because|but|as|with|before|although|though|"
     r"and|which|who|that|for|at|by|rights|library|reruns|distribution|streaming)\b|[;:]"
@@ -775,6 +776,32 @@ def _sentence_rules(claims: list[Claim]) -> list[Claim]:
     return kept
 
 
+def _limited_rules(claims: list[Claim]) -> list[Claim]:
+    """A limited series that concluded is `ending`, not cancelled ("There won't be a season 2"),
+    and when a season is ruled out ("no season 2"), the one before it is the final one."""
+    limited = {
+        _key(c.show)
+        for c in claims
+        if c.status == "ending" and c.confidence >= 0.5 and LIMITED.search(c.evidence)
+    }
+    if not limited:
+        return claims
+    ruled_out = {
+        _key(c.show): c.season
+        for c in claims
+        if c.status == "cancelled" and _key(c.show) in limited and c.season
+    }
+    kept = []
+    for claim in claims:
+        key = _key(claim.show)
+        if key in limited and claim.status == "cancelled":
+            continue
+        if claim.status == "ending" and claim.season is None and ruled_out.get(key, 0) > 1:
+            claim.season = ruled_out[key] - 1
+        kept.append(claim)
+    return kept
+
+
 def _key(show: str) -> str:
     text = re.sub(r"[\"'\u2018\u2019\u201c\u201d]", "", show.lower())
     text = re.sub(r"^the\s+", "", text)
@@ -783,6 +810,7 @@ def _key(show: str) -> str:
 
 def _consolidate(claims: list[Claim]) -> list[Claim]:
     """One claim per (show, status, season), the most confident; drop season-less repeats."""
+    claims = _limited_rules(claims)
     best: dict[tuple[str, str, int | None], Claim] = {}
     for claim in claims:
         key = (_key(claim.show), claim.status, claim.season)
