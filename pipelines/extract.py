@@ -524,7 +524,7 @@ def _show_mention(
             if len(gap.split()) <= 6 and not SLOT_BREAK.search(gap) and appositive:
                 if first.anaphor and len(after) > 1:
                     second = after[1]
-                    if re.fullmatch(r"\s*,\s*", text[first.end : second.start]):
+                    if re.fullmatch(r"\s*,?\s*", text[first.end : second.start]):
                         return second
                 return first
         slot = re.sub(r"^\s*(?:officially|also|quietly)\s+", "", text[trigger.end : right])
