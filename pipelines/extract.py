@@ -526,6 +526,11 @@ def _show_mention(
                     second = after[1]
                     if re.fullmatch(r"\s*,?\s*", text[first.end : second.start]):
                         return second
+                if first.anaphor and first.end > first.start:  # "the hospital drama Ward Nine"
+                    named = capitalised_run(text[first.end : right])
+                    if named and text.startswith(" " + named, first.end):
+                        start = first.end + 1
+                        return Mention(start, start + len(named), named, guessed=True)
                 return first
         slot = re.sub(r"^\s*(?:officially|also|quietly)\s+", "", text[trigger.end : right])
         run = capitalised_run(slot)
