@@ -5,7 +5,7 @@ Extraction runs on the crawl's own thread. A worker process made a local 2,000-p
 real crawl waits on polite download delays, not on the CPU.
 """
 
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from typing import Any
 
 from crawler.items import ArticleItem
@@ -23,12 +23,7 @@ class ExtractClaimsPipeline:
 
     def process_item(self, item: ArticleItem) -> ArticleItem:
         page = ArticlePage(
-            url=item.url,
-            title=item.title,
-            published=item.published,
-            modified=item.modified,
-            body_html=item.body_html,
-            text=item.text,
+            **{field.name: getattr(item, field.name) for field in fields(ArticlePage)}
         )
         item.claims = [asdict(claim) for claim in extract_claims(page)]
         self.stats.inc_value("renewals/claims", len(item.claims))

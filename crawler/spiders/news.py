@@ -7,6 +7,7 @@ which to make conditional and which to check against the database.
 """
 
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
 
@@ -93,14 +94,9 @@ class NewsSpider(scrapy.Spider):
         page = parse_article(response.body, response.url)
         self.crawler.stats.inc_value(f"renewals/source/{source.name}/articles")
         yield ArticleItem(
-            url=page.url or response.url,
+            **{**asdict(page), "url": page.url or response.url},
             source=source.name,
             tier=source.tier,
-            title=page.title,
-            published=page.published,
-            modified=page.modified,
-            body_html=page.body_html,
-            text=page.text,
             fetched_at=datetime.now(UTC).isoformat(timespec="seconds"),
         )
 
