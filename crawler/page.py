@@ -8,12 +8,15 @@ returns a usable result for any input instead of raising.
 import codecs
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from html import escape
 
 import lxml.html
 from lxml import etree
+
+from crawler.boilerplate import READ_MORE, PageText, words
 
 
 @dataclass
@@ -28,37 +31,6 @@ class ArticlePage:
 
 BLOCK_TAGS = {"p", "h2", "h3", "h4", "ul", "ol", "li", "table", "tr", "th", "td", "blockquote"}
 INLINE_TAGS = {"em", "i", "strong", "b"}
-# Tags whose content is never article text.
-DROP_TAGS = {
-    "script", "style", "noscript", "template", "nav", "aside", "footer", "form", "button",
-    "select", "iframe", "svg", "figure", "figcaption", "img", "video", "audio", "object",
-    "input", "textarea", "time", "h5", "h6",
-}  # fmt: skip
-# Class/id words that mark page furniture inside an article (matched as whole words).
-BOILERPLATE_WORDS = {
-    "related", "trending", "sidebar", "rail", "widget", "widgets", "comment", "comments",
-    "share", "sharing", "social", "newsletter", "promo", "advert", "advertisement", "ad",
-    "ads", "tags", "tag", "tagcloud", "byline", "breadcrumb", "breadcrumbs", "meta", "author",
-    "subscribe", "signup", "nav", "navbar", "menu", "popular", "recommended", "sponsored",
-    "caption", "credit", "more", "also", "outbrain", "taboola", "kicker", "toc", "disclaimer",
-}  # fmt: skip
-# Furniture words that also hide inside longer class names ("commentlist", "relatedPosts").
-BOILERPLATE_PART = re.compile(
-    r"comment|related|sidebar|newsletter|promo|advert|trending|recommend|popular|breadcrumb|"
-    r"byline|disqus|outbrain|taboola|share-?bar|social|most-read|mostread|read-?more|"
-    r"also-?read|must-?read|you-may|teaser|recirc|carousel|up-?next|read-?next|editors?-?picks?|"
-    r"more-?stories|further-?reading|icymi"
-)
-CONTENT_WORDS = {"content", "body", "article", "entry", "story", "main", "text", "post"}
-READ_MORE = re.compile(
-    r"^\W*(must[\s-]*reads?|also[\s-]*read|read[\s-]*(more|also|next)|related( stories| story"
-    r"| articles?| posts?| reading)?|see also|don'?t miss|more from|recommended( reading)?"
-    r"|trending( now)?|you (may|might) also like|keep reading|watch\s*:|listen\s*:|more on\s*:"
-    r"|in case you missed it|icymi|up next|next up|further reading|editor'?s'? picks?"
-    r"|more stories|latest news|around the web|what to read next)"
-    r"(?:\b|(?<=:))",
-    re.IGNORECASE,
-)
 SPACE = re.compile(r"\s+")
 CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.IGNORECASE)
 XML_DECL = re.compile(r"^\s*<\?xml[^>]*>")
@@ -129,7 +101,8 @@ def _parse(html: bytes | str, url: str | None) -> ArticlePage:
     root = lxml.html.document_fromstring(text)
     meta = _metadata(root)
     canonical = meta.get("canonical") or meta.get("og:url") or url
-    articles = _find_articles(root)
+    measured = PageText(root)
+    articles = measured.articles()
     parts: list[str] = []
     texts: list[str] = []
     headline = None
@@ -137,7 +110,7 @@ def _parse(html: bytes | str, url: str | None) -> ArticlePage:
         title, heading = _headline(node, root, meta, first=index == 0)
         if index == 0:
             headline = title
-        blocks = _clean_blocks(node, heading)
+        blocks = _clean_blocks(measured, node, heading)
         if not blocks and not title:
             continue
         heading = f"<h1>{escape(title or '')}</h1>"
@@ -225,65 +198,6 @@ def iso_day(value: str | None) -> str | None:
             return None
 
 
-def _words(node: etree._Element) -> set[str]:
-    marks = f"{node.get('class') or ''} {node.get('id') or ''}".lower()
-    return set(re.split(r"[^a-z0-9]+", marks)) if marks.strip() else set()
-
-
-def _in_furniture(node: etree._Element) -> bool:
-    """True when an ancestor is a comment thread, sidebar, nav, footer or related box."""
-    for parent in node.iterancestors():
-        if parent.tag in {"aside", "nav", "footer"}:
-            return True
-        words = _words(parent)
-        if words & {"comment", "comments", "sidebar", "related", "widget", "rail", "more"}:
-            return True
-        marks = " ".join(sorted(words))
-        if marks and BOILERPLATE_PART.search(marks) and not words & CONTENT_WORDS:
-            return True
-    return False
-
-
-def _text_length(node: etree._Element) -> int:
-    return sum(len(p.text_content()) for p in node.iter("p", "li", "td"))
-
-
-def _find_articles(root: etree._Element) -> list[etree._Element]:
-    """The main article elements, in page order; a container guess when there is no <article>."""
-    found = []
-    for node in root.iter("article"):
-        if any(parent.tag == "article" for parent in node.iterancestors()):
-            continue
-        if _words(node) & {"comment", "comments", "card", "teaser", "promo"} or _in_furniture(node):
-            continue
-        length = _text_length(node)
-        if length >= 60:
-            found.append((node, length))
-    if found:
-        longest = max(length for _, length in found)
-        # teaser cards are short next to the story; a second full story is not
-        return [node for node, length in found if length >= min(longest / 5, 400)]
-    main = root.find(".//main")
-    if main is None:
-        main = next((n for n in root.iter() if n.get("role") == "main"), None)
-    if main is not None and _text_length(main) >= 150:
-        return [main]
-    return [_densest(root)]
-
-
-def _densest(root: etree._Element) -> etree._Element:
-    """The element whose direct paragraphs hold the most text (for pages without landmarks)."""
-    scores: dict[etree._Element, int] = {}
-    for paragraph in root.iter("p"):
-        parent = paragraph.getparent()
-        if parent is not None:
-            scores[parent] = scores.get(parent, 0) + len(paragraph.text_content())
-    if not scores:
-        body = root.find(".//body")
-        return body if body is not None else root
-    return max(scores, key=scores.__getitem__)
-
-
 def _headline(
     node: etree._Element, root: etree._Element, meta: dict[str, str], first: bool
 ) -> tuple[str | None, etree._Element | None]:
@@ -291,12 +205,12 @@ def _headline(
     heading = node.find(".//h1")
     if heading is None:
         heading = next(
-            (h for h in node.iter("h2") if _words(h) & {"title", "headline", "entry"}), None
+            (h for h in node.iter("h2") if words(h) & {"title", "headline", "entry"}), None
         )
     if heading is None and first:
         heading = next(
             (h for h in root.iter("h1") if not any(
-                p.tag in {"header", "nav"} or _words(p) & {"header", "masthead", "brand"}
+                p.tag in {"header", "nav"} or words(p) & {"header", "masthead", "brand"}
                 for p in h.iterancestors())),
             None,
         )  # fmt: skip
@@ -313,37 +227,25 @@ def _headline(
     return None, None
 
 
-def _is_furniture(node: etree._Element) -> bool:
-    """Page furniture inside an article: by tag, by class/id, by wording, or all links."""
-    if node.tag in DROP_TAGS or node.tag == "h1":
-        return True
-    words = _words(node)
-    if words & BOILERPLATE_WORDS or {"also", "read"} <= words:
-        return True
-    marks = f"{node.get('class') or ''} {node.get('id') or ''}".lower()
-    if marks.strip() and BOILERPLATE_PART.search(marks) and not words & CONTENT_WORDS:
-        return True
-    if node.tag in {"p", "div", "li", "section", "ul", "ol"}:
-        text = node.text_content().strip()
-        if READ_MORE.match(text):
-            return True
-        if node.tag == "li":
-            return False
-        links = sum(len(a.text_content()) for a in node.iter("a"))
-        if text and links >= 0.8 * len(text):
-            return True  # a box or list of links: related stories, not article text
-    return False
-
-
-def _clean_blocks(article: etree._Element, heading: etree._Element | None) -> list[tuple[str, str]]:
+def _clean_blocks(
+    measured: PageText, article: etree._Element, heading: etree._Element | None
+) -> list[tuple[str, str]]:
     """Serialise the article's kept blocks as (html, text) pairs, in order."""
     blocks: list[tuple[str, str]] = []
-    _collect(article, 0, heading, blocks)
+
+    def furniture(node: etree._Element) -> bool:
+        return measured.is_furniture(node, article)
+
+    _collect(article, 0, heading, blocks, furniture)
     return blocks
 
 
 def _collect(
-    node: etree._Element, depth: int, heading: etree._Element | None, blocks: list
+    node: etree._Element,
+    depth: int,
+    heading: etree._Element | None,
+    blocks: list,
+    furniture: Callable[[etree._Element], bool],
 ) -> None:
     """Blocks of a container, in order; text loose in a <div> (between <br>s, around inline
     tags) becomes paragraphs of its own, as old templates put whole articles that way."""
@@ -371,7 +273,7 @@ def _collect(
         elif labelled and child.tag not in {"ul", "ol", "p", "div", "section", "aside"}:
             boxed = labelled  # still waiting for the box itself
             labelled = False
-        if not isinstance(child.tag, str) or child is heading or labelled or _is_furniture(child):
+        if not isinstance(child.tag, str) or child is heading or labelled or furniture(child):
             pass
         elif child.tag == "br":
             if re.search(r"[.!?\"'\u201d]\s*$", "".join(text)):
@@ -382,24 +284,30 @@ def _collect(
             flush()
             inner_html: list[str] = []
             inner_text: list[str] = []
-            _serialise(child, depth + 1, inner_html, inner_text)
+            _serialise(child, depth + 1, inner_html, inner_text, furniture)
             plain = SPACE.sub(" ", "".join(inner_text)).strip()
             if plain:
                 blocks.append(("".join(inner_html), plain))
         elif child.tag in INLINE_TAGS or child.tag in UNWRAP_INLINE:
-            _serialise(child, depth + 1, html, text)
+            _serialise(child, depth + 1, html, text, furniture)
             if child.tag == "a":
                 linked[0] += len(child.text_content().strip())
         elif depth < MAX_DEPTH:
             flush()
-            _collect(child, depth + 1, heading, blocks)
+            _collect(child, depth + 1, heading, blocks, furniture)
         if child.tail:
             html.append(escape(child.tail, quote=False))
             text.append(child.tail)
     flush()
 
 
-def _serialise(node: etree._Element, depth: int, html: list[str], text: list[str]) -> None:
+def _serialise(
+    node: etree._Element,
+    depth: int,
+    html: list[str],
+    text: list[str],
+    furniture: Callable[[etree._Element], bool],
+) -> None:
     """Keep allowed tags, unwrap the rest, drop furniture; text gets a space between cells."""
     tag = node.tag if node.tag in BLOCK_TAGS or node.tag in INLINE_TAGS else None
     if tag:
@@ -410,9 +318,9 @@ def _serialise(node: etree._Element, depth: int, html: list[str], text: list[str
         html.append(escape(node.text, quote=False))
         text.append(node.text)
     for child in node:
-        if isinstance(child.tag, str) and not _is_furniture(child):
+        if isinstance(child.tag, str) and not furniture(child):
             if depth < MAX_DEPTH:
-                _serialise(child, depth + 1, html, text)
+                _serialise(child, depth + 1, html, text, furniture)
             else:
                 content = child.text_content()
                 html.append(escape(content, quote=False))

@@ -1,0 +1,204 @@
+"""Which part of a page is the article, and which boxes inside it are page furniture.
+
+A class word alone is weak evidence: "sidebar", "widget" or "author" also name layout wrappers
+(`l-sidebar-fixed`, Blogger's `widget Blog`, a WordPress post class `author-NAME`) that hold
+the whole story. So each decision weighs the word on the node itself against how much of the
+article's text the node holds and how much of that text is links; an ancestor's words count
+only when that ancestor is a minority of the page. Text lengths are measured once per page.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+# Tags whose content is never article text.
+DROP_TAGS = {
+    "script", "style", "noscript", "template", "nav", "aside", "footer", "form", "button",
+    "select", "iframe", "svg", "figure", "figcaption", "img", "video", "audio", "object",
+    "input", "textarea", "time", "h5", "h6",
+}  # fmt: skip
+# Tags that never hold article text (their text is not counted anywhere).
+INVISIBLE_TAGS = {"script", "style", "noscript", "template", "head", "title", "select", "textarea"}
+# Inline tags: their text belongs to the block around them.
+INLINE_TAGS = {
+    "a", "span", "font", "u", "small", "sup", "sub", "abbr", "cite", "q", "mark", "s", "del",
+    "ins", "code", "bdi", "bdo", "wbr", "big", "tt", "var", "dfn", "em", "i", "strong", "b", "br",
+    "time", "label",
+}  # fmt: skip
+# Blocks that are paragraphs of a container, not containers themselves.
+PARAGRAPH_TAGS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "dd", "dt"}
+# Class/id words that mark page furniture inside an article (matched as whole words).
+BOILERPLATE_WORDS = {
+    "related", "trending", "sidebar", "rail", "widget", "widgets", "comment", "comments",
+    "share", "sharing", "social", "newsletter", "promo", "advert", "advertisement", "ad",
+    "ads", "tags", "tag", "tagcloud", "byline", "breadcrumb", "breadcrumbs", "meta", "author",
+    "subscribe", "signup", "nav", "navbar", "menu", "popular", "recommended", "sponsored",
+    "caption", "credit", "more", "also", "outbrain", "taboola", "kicker", "toc", "disclaimer",
+}  # fmt: skip
+# Furniture words that also hide inside longer class names ("commentlist", "relatedPosts").
+BOILERPLATE_PART = re.compile(
+    r"comment|related|sidebar|newsletter|promo|advert|trending|recommend|popular|breadcrumb|"
+    r"byline|disqus|outbrain|taboola|share-?bar|social|most-read|mostread|read-?more|"
+    r"also-?read|must-?read|you-may|teaser|recirc|carousel|up-?next|read-?next|editors?-?picks?|"
+    r"more-?stories|further-?reading|icymi"
+)
+CONTENT_WORDS = {"content", "body", "article", "entry", "story", "main", "text", "post"}
+# Words that mark a region of other people's or other stories' text, whatever its size.
+THREAD_WORDS = {"comment", "comments", "card", "teaser", "promo"}
+ANCESTOR_WORDS = {"comment", "comments", "sidebar", "related", "widget", "rail", "more"}
+READ_MORE = re.compile(
+    r"^\W*(must[\s-]*reads?|also[\s-]*read|read[\s-]*(more|also|next)|related( stories| story"
+    r"| articles?| posts?| reading)?|see also|don'?t miss|more from|recommended( reading)?"
+    r"|trending( now)?|you (may|might) also like|keep reading|watch\s*:|listen\s*:|more on\s*:"
+    r"|in case you missed it|icymi|up next|next up|further reading|editor'?s'? picks?"
+    r"|more stories|latest news|around the web|what to read next)"
+    r"(?:\b|(?<=:))",
+    re.IGNORECASE,
+)
+WRAPPER_SHARE = 0.5  # a node holding this much of the article's text is its wrapper, not a box
+CONTENT_SHARE = 0.25  # ...or this much, when its own class names it content ("entry-content")
+LINKED = 0.3  # link text share above which a node reads as a list of links, not prose
+PARAGRAPH_MIN = 25  # shorter runs of text are labels, dates, bylines
+
+
+def words(node: etree._Element) -> set[str]:
+    """The lower-cased words of a node's class and id."""
+    marks = f"{node.get('class') or ''} {node.get('id') or ''}".lower()
+    return set(re.split(r"[^a-z0-9]+", marks)) - {""}
+
+
+def furniture_words(node: etree._Element) -> bool:
+    """True when the node's own class or id names page furniture."""
+    found = words(node)
+    if found & BOILERPLATE_WORDS or {"also", "read"} <= found:
+        return True
+    marks = " ".join(sorted(found))
+    return bool(marks and BOILERPLATE_PART.search(marks) and not found & CONTENT_WORDS)
+
+
+@dataclass
+class PageText:
+    """Visible text lengths of every element of one page, measured in one pass."""
+
+    root: etree._Element
+    text: dict[etree._Element, int] = field(default_factory=dict)
+    links: dict[etree._Element, int] = field(default_factory=dict)
+    own: dict[etree._Element, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        order = [n for n in self.root.iter() if isinstance(n.tag, str)]
+        for node in order:
+            self.text[node] = self.links[node] = self.own[node] = 0
+        for node in order:
+            parent = node.getparent()
+            if node.tail and parent is not None:
+                self.text[parent] += len(node.tail.strip())
+                self._own(parent, len(node.tail.strip()))
+            if node.tag not in INVISIBLE_TAGS and node.text:
+                self.text[node] += len(node.text.strip())
+                self._own(node, len(node.text.strip()))
+        for node in reversed(order):
+            parent = node.getparent()
+            if node.tag == "a":
+                self.links[node] = self.text[node]
+            if parent is not None and node.tag not in INVISIBLE_TAGS:
+                self.text[parent] += self.text[node]
+                self.links[parent] += self.links[node]
+
+    def _own(self, node: etree._Element, length: int) -> None:
+        """Credit text to the nearest block around it (inline tags pass it up)."""
+        while node.tag in INLINE_TAGS:
+            parent = node.getparent()
+            if parent is None:
+                break
+            node = parent
+        self.own[node] += length
+
+    def link_density(self, node: etree._Element) -> float:
+        length = self.text.get(node, 0)
+        return self.links.get(node, 0) / length if length else 0.0
+
+    def is_furniture(self, node: etree._Element, scope: etree._Element) -> bool:
+        """A box inside `scope` (the article) that is not article text."""
+        if node.tag in DROP_TAGS or node.tag == "h1":
+            return True
+        if node.tag in {"p", "div", "section", "ul", "ol", "li"}:
+            if READ_MORE.match(node.text_content().strip()):
+                return True
+            length = self.text.get(node, 0)
+            if node.tag != "li" and length and self.links.get(node, 0) >= 0.8 * length:
+                return True  # a box or list of links: related stories, not article text
+        if not furniture_words(node):
+            return False
+        return not self._holds_article(node, scope)
+
+    def _holds_article(self, node: etree._Element, scope: etree._Element) -> bool:
+        """True when a node with a furniture word is the article's wrapper after all."""
+        if words(node) & THREAD_WORDS or self.link_density(node) > LINKED:
+            return False
+        share = self.text.get(node, 0) / max(self.text.get(scope, 0), 1)
+        named_content = bool(words(node) & CONTENT_WORDS)
+        return share >= WRAPPER_SHARE or (share >= CONTENT_SHARE and named_content)
+
+    def in_furniture(self, node: etree._Element) -> bool:
+        """True when an ancestor that is a minority of the page is a sidebar, thread or box."""
+        page = max(self.text.get(self.root, 0), 1)
+        for parent in node.iterancestors():
+            if self.text.get(parent, 0) >= WRAPPER_SHARE * page:
+                break  # a page-wide wrapper's words say nothing about one article
+            if parent.tag in {"aside", "nav", "footer"}:
+                return True
+            found = words(parent)
+            marks = " ".join(sorted(found))
+            if found & ANCESTOR_WORDS or (
+                marks and BOILERPLATE_PART.search(marks) and not found & CONTENT_WORDS
+            ):
+                return True
+        return False
+
+    def articles(self) -> list[etree._Element]:
+        """The main article elements, in page order; the densest block when there is none."""
+        found = []
+        for node in self.root.iter("article"):
+            if any(parent.tag == "article" for parent in node.iterancestors()):
+                continue
+            if words(node) & THREAD_WORDS or self.in_furniture(node):
+                continue
+            length = self.text[node] - self.links[node]
+            if length >= 60:
+                found.append((node, length))
+        if found:
+            longest = max(length for _, length in found)
+            # teaser cards are short next to the story; a second full story is not
+            return [node for node, length in found if length >= min(longest / 5, 400)]
+        return [self.densest()]
+
+    def densest(self) -> etree._Element:
+        """The container whose paragraphs, of any block tag, hold the most unlinked text.
+
+        Readability's scheme: a paragraph's text counts fully for its container and half for
+        the container's parent; linked text and furniture class words weigh a container down.
+        """
+        scores: dict[etree._Element, float] = {}
+        for node, length in self.own.items():
+            if length < PARAGRAPH_MIN:
+                continue
+            container = node.getparent() if node.tag in PARAGRAPH_TAGS else node
+            if container is None:
+                continue
+            scores[container] = scores.get(container, 0.0) + length
+            parent = container.getparent()
+            if parent is not None:
+                scores[parent] = scores.get(parent, 0.0) + length / 2
+        best, best_score = None, 0.0
+        for node, score in scores.items():
+            weighted = score * (1 - self.link_density(node))
+            if furniture_words(node):
+                weighted /= 4
+            if weighted > best_score:
+                best, best_score = node, weighted
+        if best is None:
+            body = self.root.find(".//body")
+            return body if body is not None else self.root
+        return best
