@@ -35,13 +35,14 @@ BOILERPLATE_WORDS = {
     "ads", "tags", "tag", "tagcloud", "byline", "breadcrumb", "breadcrumbs", "meta", "author",
     "subscribe", "signup", "nav", "navbar", "menu", "popular", "recommended", "sponsored",
     "caption", "credit", "more", "also", "outbrain", "taboola", "kicker", "toc", "disclaimer",
+    "footer", "copyright",
 }  # fmt: skip
 # Furniture words that also hide inside longer class names ("commentlist", "relatedPosts").
 BOILERPLATE_PART = re.compile(
     r"comment|related|sidebar|newsletter|promo|advert|trending|recommend|popular|breadcrumb|"
     r"byline|disqus|outbrain|taboola|share-?bar|social|most-read|mostread|read-?more|"
     r"also-?read|must-?read|you-may|teaser|recirc|carousel|up-?next|read-?next|editors?-?picks?|"
-    r"more-?stories|further-?reading|icymi"
+    r"more-?stories|further-?reading|icymi|footer"
 )
 CONTENT_WORDS = {"content", "body", "article", "entry", "story", "main", "text", "post"}
 # Words that mark a region of other people's or other stories' text, whatever its size.
@@ -59,6 +60,8 @@ READ_MORE = re.compile(
 WRAPPER_SHARE = 0.5  # a node holding this much of the article's text is its wrapper, not a box
 CONTENT_SHARE = 0.25  # ...or this much, when its own class names it content ("entry-content")
 LINKED = 0.3  # link text share above which a node reads as a list of links, not prose
+WRAPPER_LINKED = 0.5  # a wrapper also holds the boxes inside it, links and all
+CANDIDATES = 5  # the best-scoring containers that are checked for furniture ancestors
 PARAGRAPH_MIN = 25  # shorter runs of text are labels, dates, bylines
 
 
@@ -135,11 +138,13 @@ class PageText:
 
     def _holds_article(self, node: etree._Element, scope: etree._Element) -> bool:
         """True when a node with a furniture word is the article's wrapper after all."""
-        if words(node) & THREAD_WORDS or self.link_density(node) > LINKED:
+        if words(node) & THREAD_WORDS:
             return False
         share = self.text.get(node, 0) / max(self.text.get(scope, 0), 1)
-        named_content = bool(words(node) & CONTENT_WORDS)
-        return share >= WRAPPER_SHARE or (share >= CONTENT_SHARE and named_content)
+        density = self.link_density(node)
+        if share >= WRAPPER_SHARE:
+            return density <= WRAPPER_LINKED
+        return share >= CONTENT_SHARE and density <= LINKED and bool(words(node) & CONTENT_WORDS)
 
     def in_furniture(self, node: etree._Element) -> bool:
         """True when an ancestor that is a minority of the page is a sidebar, thread or box."""
@@ -191,14 +196,15 @@ class PageText:
             parent = container.getparent()
             if parent is not None:
                 scores[parent] = scores.get(parent, 0.0) + length / 2
-        best, best_score = None, 0.0
-        for node, score in scores.items():
-            weighted = score * (1 - self.link_density(node))
-            if furniture_words(node):
-                weighted /= 4
-            if weighted > best_score:
-                best, best_score = node, weighted
-        if best is None:
+        weighted = {
+            node: score * (1 - self.link_density(node)) / (4 if furniture_words(node) else 1)
+            for node, score in scores.items()
+        }
+        ranked = sorted(weighted, key=weighted.__getitem__, reverse=True)[:CANDIDATES]
+        for node in ranked:
+            if self.in_furniture(node):
+                weighted[node] /= 4
+        if not ranked:
             body = self.root.find(".//body")
             return body if body is not None else self.root
-        return best
+        return max(ranked, key=weighted.__getitem__)
