@@ -26,8 +26,6 @@ INLINE_TAGS = {
     "ins", "code", "bdi", "bdo", "wbr", "big", "tt", "var", "dfn", "em", "i", "strong", "b", "br",
     "time", "label",
 }  # fmt: skip
-# Blocks that are paragraphs of a container, not containers themselves.
-PARAGRAPH_TAGS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "dd", "dt"}
 # Class/id words that mark page furniture inside an article (matched as whole words).
 BOILERPLATE_WORDS = {
     "related", "trending", "sidebar", "rail", "widget", "widgets", "comment", "comments",
@@ -118,6 +116,9 @@ class PageText:
             node = parent
         self.own[node] += length
 
+    def unlinked(self, node: etree._Element) -> int:
+        return self.text.get(node, 0) - self.links.get(node, 0)
+
     def link_density(self, node: etree._Element) -> float:
         length = self.text.get(node, 0)
         return self.links.get(node, 0) / length if length else 0.0
@@ -148,9 +149,9 @@ class PageText:
 
     def in_furniture(self, node: etree._Element) -> bool:
         """True when an ancestor that is a minority of the page is a sidebar, thread or box."""
-        page = max(self.text.get(self.root, 0), 1)
+        page = max(self.unlinked(self.root), 1)
         for parent in node.iterancestors():
-            if self.text.get(parent, 0) >= WRAPPER_SHARE * page:
+            if self.unlinked(parent) >= WRAPPER_SHARE * page:
                 break  # a page-wide wrapper's words say nothing about one article
             if parent.tag in {"aside", "nav", "footer"}:
                 return True
@@ -170,7 +171,7 @@ class PageText:
                 continue
             if words(node) & THREAD_WORDS or self.in_furniture(node):
                 continue
-            length = self.text[node] - self.links[node]
+            length = self.unlinked(node)
             if length >= 60:
                 found.append((node, length))
         if found:
@@ -189,7 +190,7 @@ class PageText:
         for node, length in self.own.items():
             if length < PARAGRAPH_MIN:
                 continue
-            container = node.getparent() if node.tag in PARAGRAPH_TAGS else node
+            container = node.getparent()  # a <div> of loose text is a paragraph too
             if container is None:
                 continue
             scores[container] = scores.get(container, 0.0) + length
