@@ -21,6 +21,8 @@ from crawler.boilerplate import READ_MORE, PageText, words
 
 @dataclass
 class ArticlePage:
+    """A parsed page: `text` is the body's plain text, the headline kept apart in `title`."""
+
     url: str | None
     title: str | None
     published: str | None
@@ -115,7 +117,9 @@ def _parse(html: bytes | str, url: str | None) -> ArticlePage:
             continue
         heading = f"<h1>{escape(title or '')}</h1>"
         parts.append("<article>" + heading + "".join(html for html, _ in blocks) + "</article>")
-        texts.append("\n\n".join([title or "", *(text for _, text in blocks)]).strip())
+        # the page's headline is `title`, not body text; a further article's starts its text
+        lead = [] if index == 0 else [title or ""]
+        texts.append("\n\n".join([*lead, *(text for _, text in blocks)]).strip())
     return ArticlePage(
         url=canonical,
         title=headline,
