@@ -198,7 +198,7 @@ class PageText:
             if parent is not None:
                 scores[parent] = scores.get(parent, 0.0) + length / 2
         weighted = {
-            node: score * (1 - self.link_density(node)) / (4 if furniture_words(node) else 1)
+            node: score * (1 - self.link_density(node)) * _class_weight(node)
             for node, score in scores.items()
         }
         ranked = sorted(weighted, key=weighted.__getitem__, reverse=True)[:CANDIDATES]
@@ -209,3 +209,10 @@ class PageText:
             body = self.root.find(".//body")
             return body if body is not None else self.root
         return max(ranked, key=weighted.__getitem__)
+
+
+def _class_weight(node: etree._Element) -> float:
+    """How a container's own class words move its score: furniture down, content up."""
+    if furniture_words(node):
+        return 0.25
+    return 1.5 if words(node) & CONTENT_WORDS else 1.0
