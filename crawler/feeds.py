@@ -6,8 +6,25 @@ Pure functions on bytes, no Scrapy import, so tests call them on saved feeds.
 from dataclasses import dataclass, field
 from urllib.parse import urldefrag, urljoin
 
+from bs4 import BeautifulSoup
 from lxml import etree, html
 
+# Tags after which a summary's text continues as a new sentence or item, not the same word.
+SUMMARY_BREAKS = [
+    "p",
+    "div",
+    "li",
+    "br",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "tr",
+    "td",
+    "blockquote",
+]
 NOT_ARTICLE_SUFFIXES = (
     ".jpg",
     ".jpeg",
@@ -45,6 +62,22 @@ def _local(tag: object) -> str:
     return etree.QName(tag).localname.lower() if isinstance(tag, str) else ""
 
 
+def summary_text(fragment: str) -> str:
+    """Plain text of a feed's HTML summary.
+
+    Summaries are small fragments of HTML, often cut off mid-tag by the feed's length limit:
+    BeautifulSoup is made for such scraps, and its lxml tree builder drops a cut-off tag.
+    """
+    if "<" not in fragment and "&" not in fragment:
+        return fragment
+    soup = BeautifulSoup(fragment, "lxml")
+    for tag in soup(["script", "style"]):
+        tag.decompose()
+    for tag in soup(SUMMARY_BREAKS):
+        tag.insert_after(" ")
+    return " ".join(soup.get_text().split())
+
+
 def _child_text(element: etree._Element, name: str) -> str:
     for child in element:
         if _local(child.tag) == name:
@@ -77,7 +110,7 @@ def _parse_xml(body: bytes, base_url: str) -> Listing:
             FeedEntry(
                 urljoin(base_url, _child_text(item, "link")),
                 _child_text(item, "title"),
-                _child_text(item, "description"),
+                summary_text(_child_text(item, "description")),
             )
             for item in root.iter()
             if _local(item.tag) == "item" and _child_text(item, "link")
@@ -95,7 +128,9 @@ def _parse_xml(body: bytes, base_url: str) -> Listing:
                     FeedEntry(
                         urljoin(base_url, alternate[0].get("href")),
                         _child_text(entry, "title"),
-                        _child_text(entry, "summary") or _child_text(entry, "content"),
+                        summary_text(
+                            _child_text(entry, "summary") or _child_text(entry, "content")
+                        ),
                     )
                 )
         return Listing("atom", entries)

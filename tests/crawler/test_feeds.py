@@ -23,7 +23,7 @@ def test_rss_items_with_title_and_description():
         "https://news.example/2026/05/relative/",
     ]
     assert listing.entries[0].title == "'Copper Sky' Renewed for Season 2"
-    assert "Starz has renewed" in listing.entries[0].summary
+    assert listing.entries[0].summary == "Starz has renewed Copper Sky."
 
 
 def test_rdf_rss_1_0():
@@ -114,3 +114,16 @@ def test_broken_and_hostile_xml_fail_soft():
         b"<link>https://news.example/t/</link></item><item><title>cut"
     )
     assert [e.url for e in parse_listing(truncated, BASE).entries] == ["https://news.example/t/"]
+
+
+def test_html_summaries_become_plain_text_even_when_cut_off():
+    body = b"""<?xml version="1.0"?><rss version="2.0"><channel>
+<item><title>A</title><link>https://news.example/a/</link>
+  <description>&lt;p&gt;Hulu &amp;amp; FX have &lt;em&gt;cancelled&lt;/em&gt; Tin Roof.&lt;/p&gt;
+  &lt;p&gt;It ran two seasons.&lt;/p&gt;&lt;p&gt;&lt;a href="/x</description></item>
+<item><title>B</title><link>https://news.example/b/</link>
+  <description>Plain text, 3 &lt; 4, kept as it is</description></item>
+</channel></rss>"""
+    first, second = parse_listing(body, BASE).entries
+    assert first.summary == "Hulu & FX have cancelled Tin Roof. It ran two seasons."
+    assert second.summary == "Plain text, 3 < 4, kept as it is"
