@@ -51,7 +51,8 @@ READ_MORE = re.compile(
     r"| articles?| posts?| reading)?|see also|don'?t miss|more from|recommended( reading)?"
     r"|trending( now)?|you (may|might) also like|keep reading|watch\s*:|listen\s*:|more on\s*:"
     r"|in case you missed it|icymi|up next|next up|further reading|editor'?s'? picks?"
-    r"|more stories|latest news|around the web|what to read next)"
+    r"|more stories|latest news|around the web|what to read next"
+    r"|filed under|(?:tags|topics|categories)\s*:)"
     r"(?:\b|(?<=:))",
     re.IGNORECASE,
 )

@@ -3,7 +3,8 @@
 Each page here is written for this project, after layouts seen on real news sites: a layout
 wrapper whose class names a sidebar, a WordPress post class `author-NAME` inside a body with
 a sidebar class, Blogger's `widget Blog`, a `<br>` body next to a longer comment thread, a body
-of bare `<div>`s next to a newsletter box, and a content class that also says "read more".
+of bare `<div>`s next to a newsletter box, a content class that also says "read more", and a
+"Filed under:" label over a list of links.
 """
 
 from pathlib import Path
@@ -18,7 +19,7 @@ LAYOUTS = {
     "sidebar_fixed_wrapper.html": (
         "Harbor Lights renewed for a third season",
         ["Coastline has renewed Harbor Lights", "What the numbers say", "most streamed episode"],
-        ["Tin Whistle", "Paper Moons", "Dana Quill", "Copyright", "Home"],
+        ["Tin Whistle", "Paper Moons", "Dana Quill", "Filed under", "Copyright", "Home"],
     ),
     "br_body_beside_comments.html": (
         "Quarry Road gets a fourth season",
