@@ -89,33 +89,31 @@ class PageText:
     own: dict[etree._Element, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        order = [n for n in self.root.iter() if isinstance(n.tag, str)]
-        for node in order:
-            self.text[node] = self.links[node] = self.own[node] = 0
-        for node in order:
+        text, links, own = self.text, self.links, self.own
+        block: dict[etree._Element, etree._Element] = {}  # where an element's loose text counts
+        order: list[tuple[etree._Element, etree._Element | None]] = []
+        for node in self.root.iter():
             parent = node.getparent()
-            if node.tail and parent is not None:
-                self.text[parent] += len(node.tail.strip())
-                self._own(parent, len(node.tail.strip()))
-            if node.tag not in INVISIBLE_TAGS and node.text:
-                self.text[node] += len(node.text.strip())
-                self._own(node, len(node.text.strip()))
-        for node in reversed(order):
-            parent = node.getparent()
+            if node.tail and parent is not None:  # a comment's tail is its parent's text too
+                length = len(node.tail.strip())
+                text[parent] += length
+                own[block[parent]] += length
+            if not isinstance(node.tag, str):
+                continue
+            order.append((node, parent))
+            text[node] = links[node] = own[node] = 0
+            inline = parent is not None and node.tag in INLINE_TAGS
+            block[node] = block[parent] if inline else node
+            if node.text and node.tag not in INVISIBLE_TAGS:
+                length = len(node.text.strip())
+                text[node] += length
+                own[block[node]] += length
+        for node, parent in reversed(order):
             if node.tag == "a":
-                self.links[node] = self.text[node]
+                links[node] = text[node]
             if parent is not None and node.tag not in INVISIBLE_TAGS:
-                self.text[parent] += self.text[node]
-                self.links[parent] += self.links[node]
-
-    def _own(self, node: etree._Element, length: int) -> None:
-        """Credit text to the nearest block around it (inline tags pass it up)."""
-        while node.tag in INLINE_TAGS:
-            parent = node.getparent()
-            if parent is None:
-                break
-            node = parent
-        self.own[node] += length
+                text[parent] += text[node]
+                links[parent] += links[node]
 
     def unlinked(self, node: etree._Element) -> int:
         return self.text.get(node, 0) - self.links.get(node, 0)
