@@ -60,6 +60,7 @@ WRAPPER_SHARE = 0.5  # a node holding this much of the article's text is its wra
 CONTENT_SHARE = 0.25  # ...or this much, when its own class names it content ("entry-content")
 LINKED = 0.3  # link text share above which a node reads as a list of links, not prose
 WRAPPER_LINKED = 0.5  # a wrapper also holds the boxes inside it, links and all
+SECTION = 0.1  # a same-class container with this share of the best one's score continues it
 CANDIDATES = 5  # the best-scoring containers that are checked for furniture ancestors
 PARAGRAPH_MIN = 25  # shorter runs of text are labels, dates, bylines
 
@@ -87,6 +88,7 @@ class PageText:
     text: dict[etree._Element, int] = field(default_factory=dict)
     links: dict[etree._Element, int] = field(default_factory=dict)
     own: dict[etree._Element, int] = field(default_factory=dict)
+    position: dict[etree._Element, int] = field(default_factory=dict)  # document order
 
     def __post_init__(self) -> None:
         text, links, own = self.text, self.links, self.own
@@ -100,6 +102,7 @@ class PageText:
                 own[block[parent]] += length
             if not isinstance(node.tag, str):
                 continue
+            self.position[node] = len(order)
             order.append((node, parent))
             text[node] = links[node] = own[node] = 0
             inline = parent is not None and node.tag in INLINE_TAGS
@@ -162,8 +165,8 @@ class PageText:
                 return True
         return False
 
-    def articles(self) -> list[etree._Element]:
-        """The main article elements, in page order; the densest block when there is none."""
+    def articles(self) -> list[list[etree._Element]]:
+        """Each main article as its sections, in page order; the densest block when none."""
         found = []
         for node in self.root.iter("article"):
             if any(parent.tag == "article" for parent in node.iterancestors()):
@@ -176,11 +179,12 @@ class PageText:
         if found:
             longest = max(length for _, length in found)
             # teaser cards are short next to the story; a second full story is not
-            return [node for node, length in found if length >= min(longest / 5, 400)]
+            return [[node] for node, length in found if length >= min(longest / 5, 400)]
         return [self.densest()]
 
-    def densest(self) -> etree._Element:
-        """The container whose paragraphs, of any block tag, hold the most unlinked text.
+    def densest(self) -> list[etree._Element]:
+        """The container whose paragraphs, of any block tag, hold the most unlinked text, and
+        the containers of the same class that continue it (a story split around a figure).
 
         Readability's scheme: a paragraph's text counts fully for its container and half for
         the container's parent; linked text and furniture class words weigh a container down.
@@ -206,8 +210,29 @@ class PageText:
                 weighted[node] /= 4
         if not ranked:
             body = self.root.find(".//body")
-            return body if body is not None else self.root
-        return max(ranked, key=weighted.__getitem__)
+            return [body if body is not None else self.root]
+        best = max(ranked, key=weighted.__getitem__)
+        return self._sections(best, weighted)
+
+    def _sections(
+        self, best: etree._Element, weighted: dict[etree._Element, float]
+    ) -> list[etree._Element]:
+        """`best` and the containers of its content class around it, no other headline between."""
+        marks = best.get("class")
+        if not marks or not words(best) & CONTENT_WORDS:
+            return [best]  # a layout class ("row") repeats all over a page
+        headlines = [self.position[h] for h in self.root.iter("h1")]
+        sections = [best]
+        for node, score in weighted.items():
+            if node is best or node.get("class") != marks or score < SECTION * weighted[best]:
+                continue
+            low, high = sorted((self.position[node], self.position[best]))
+            if any(low < h < high for h in headlines):
+                continue  # another story's headline: an infinite-scroll page's next article
+            nested = best in node.iterancestors() or node in best.iterancestors()
+            if not nested and not self.in_furniture(node):
+                sections.append(node)
+        return sorted(sections, key=self.position.__getitem__)
 
 
 def _class_weight(node: etree._Element) -> float:

@@ -108,11 +108,13 @@ def _parse(html: bytes | str, url: str | None) -> ArticlePage:
     parts: list[str] = []
     texts: list[str] = []
     headline = None
-    for index, node in enumerate(articles):
-        title, heading = _headline(node, root, meta, first=index == 0)
+    for index, sections in enumerate(articles):
+        title, heading = _headline(sections[0], root, meta, first=index == 0)
         if index == 0:
             headline = title
-        blocks = _clean_blocks(measured, node, heading)
+        blocks = [
+            block for section in sections for block in _clean_blocks(measured, section, heading)
+        ]
         if not blocks and not title:
             continue
         heading = f"<h1>{escape(title or '')}</h1>"

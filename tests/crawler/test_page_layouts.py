@@ -3,8 +3,9 @@
 Each page here is written for this project, after layouts seen on real news sites: a layout
 wrapper whose class names a sidebar, a WordPress post class `author-NAME` inside a body with
 a sidebar class, Blogger's `widget Blog`, a `<br>` body next to a longer comment thread, a body
-of bare `<div>`s next to a newsletter box, a content class that also says "read more", and a
-"Filed under:" label over a list of links.
+of bare `<div>`s next to a newsletter box, a content class that also says "read more", a
+"Filed under:" label over a list of links, and a story split in two around a figure with the
+next story of an infinite-scroll page after it.
 """
 
 from pathlib import Path
@@ -40,6 +41,11 @@ LAYOUTS = {
         "Sunday Roast Saga picked up by Streamly",
         ["Streamly has picked up Sunday Roast Saga", "Filming begins in the summer"],
         ["Popular Posts", "Ten shows cancelled", "Crafted with care"],
+    ),
+    "sections_split_by_figure.html": (
+        "Lamplighters: the final season, explained",
+        ["Lamplighters will end with its sixth season", "ten final episodes arrive weekly"],
+        ["Wireless", "last night of filming", "Quarterly Screen"],
     ),
     "read_more_content_class.html": (
         "Copper Bay ends with season three",
