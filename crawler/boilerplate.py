@@ -171,7 +171,7 @@ class PageText:
         for node in self.root.iter("article"):
             if any(parent.tag == "article" for parent in node.iterancestors()):
                 continue
-            if words(node) & THREAD_WORDS or self.in_furniture(node):
+            if words(node) & THREAD_WORDS or self.in_furniture(node) or self._listing(node):
                 continue
             length = self.unlinked(node)
             if length >= 60:
@@ -181,6 +181,16 @@ class PageText:
             # teaser cards are short next to the story; a second full story is not
             return [[node] for node, length in found if length >= min(longest / 5, 400)]
         return [self.densest()]
+
+    def _listing(self, article: etree._Element) -> bool:
+        """An <article> that is mostly other <article>s: a list of posts, not a story."""
+        posts = [
+            node
+            for node in article.iterdescendants("article")
+            if next(node.iterancestors("article")) is article
+        ]
+        held = sum(self.unlinked(node) for node in posts)
+        return len(posts) >= 2 and held >= WRAPPER_SHARE * self.unlinked(article)
 
     def densest(self) -> list[etree._Element]:
         """The container whose paragraphs, of any block tag, hold the most unlinked text, and

@@ -4,8 +4,8 @@ Each page here is written for this project, after layouts seen on real news site
 wrapper whose class names a sidebar, a WordPress post class `author-NAME` inside a body with
 a sidebar class, Blogger's `widget Blog`, a `<br>` body next to a longer comment thread, a body
 of bare `<div>`s next to a newsletter box, a content class that also says "read more", a
-"Filed under:" label over a list of links, and a story split in two around a figure with the
-next story of an infinite-scroll page after it.
+"Filed under:" label over a list of links, a story split in two around a figure with the
+next story of an infinite-scroll page after it, and an <article> that only holds other posts.
 """
 
 from pathlib import Path
@@ -46,6 +46,11 @@ LAYOUTS = {
         "Lamplighters: the final season, explained",
         ["Lamplighters will end with its sixth season", "ten final episodes arrive weekly"],
         ["Wireless", "last night of filming", "Quarterly Screen"],
+    ),
+    "article_of_other_posts.html": (
+        "Saltmarsh is cancelled after one season",
+        ["Estuary has cancelled Saltmarsh", "would not look for a new home"],
+        ["Pier Pressure", "Tidal", "Kingfisher", "You might enjoy"],
     ),
     "read_more_content_class.html": (
         "Copper Bay ends with season three",
