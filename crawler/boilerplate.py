@@ -60,6 +60,7 @@ WRAPPER_SHARE = 0.5  # a node holding this much of the article's text is its wra
 CONTENT_SHARE = 0.25  # ...or this much, when its own class names it content ("entry-content")
 LINKED = 0.3  # link text share above which a node reads as a list of links, not prose
 WRAPPER_LINKED = 0.5  # a wrapper also holds the boxes inside it, links and all
+STORY = 0.25  # the first of several headlined stories holds at least this share of the score
 SECTION = 0.1  # a same-class container with this share of the best one's score continues it
 CANDIDATES = 5  # the best-scoring containers that are checked for furniture ancestors
 PARAGRAPH_MIN = 25  # shorter runs of text are labels, dates, bylines
@@ -221,8 +222,32 @@ class PageText:
         if not ranked:
             body = self.root.find(".//body")
             return [body if body is not None else self.root]
-        best = max(ranked, key=weighted.__getitem__)
+        best = self._first_story(max(ranked, key=weighted.__getitem__), weighted)
         return self._sections(best, weighted)
+
+    def _first_story(
+        self, best: etree._Element, weighted: dict[etree._Element, float]
+    ) -> etree._Element:
+        """Within a container of several headlined stories (an infinite-scroll page, or the
+        same story repeated for other devices), the best container of the first one."""
+        headlines = list(best.iter("h1"))
+        if len(headlines) < 2:
+            return best
+        end = self.position[headlines[1]]
+        around, later = set(headlines[0].iterancestors()), set(headlines[1].iterancestors())
+        first = [
+            node
+            for node in weighted
+            if (node in around or self.position[node] > self.position[headlines[0]])
+            and self.position[node] < end
+            and node not in later
+            and best in node.iterancestors()
+        ]
+        if not first:
+            return best
+        story = max(first, key=weighted.__getitem__)
+        # a headline over a section of one long article is not the start of another story
+        return story if weighted[story] >= STORY * weighted[best] else best
 
     def _sections(
         self, best: etree._Element, weighted: dict[etree._Element, float]

@@ -5,7 +5,8 @@ wrapper whose class names a sidebar, a WordPress post class `author-NAME` inside
 a sidebar class, Blogger's `widget Blog`, a `<br>` body next to a longer comment thread, a body
 of bare `<div>`s next to a newsletter box, a content class that also says "read more", a
 "Filed under:" label over a list of links, a story split in two around a figure with the
-next story of an infinite-scroll page after it, and an <article> that only holds other posts.
+next story of an infinite-scroll page after it, an <article> that only holds other posts, and
+an infinite-scroll page of longer stories under the first one.
 """
 
 from pathlib import Path
@@ -51,6 +52,11 @@ LAYOUTS = {
         "Saltmarsh is cancelled after one season",
         ["Estuary has cancelled Saltmarsh", "would not look for a new home"],
         ["Pier Pressure", "Tidal", "Kingfisher", "You might enjoy"],
+    ),
+    "infinite_scroll_stories.html": (
+        "Blue Hour renewed for season two",
+        ["Lumen has renewed Blue Hour", "eight more episodes"],
+        ["Ledger Lines", "Dry Dock", "Paper Lanterns", "Knife Edge", "best dramas"],
     ),
     "read_more_content_class.html": (
         "Copper Bay ends with season three",
