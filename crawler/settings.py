@@ -32,6 +32,7 @@ TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False  # a cron crawl needs no HTTP console that runs code
 COOKIES_ENABLED = False
 LOG_LEVEL = "INFO"
+LOG_FORMATTER = "crawler.logformatter.ArticleLogFormatter"  # an item is a whole page: log its URL
 
 DOWNLOADER_MIDDLEWARES = {
     # before robots.txt, so a refused host is not even asked for its robots.txt

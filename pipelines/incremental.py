@@ -9,8 +9,8 @@
   run stores the new validators, robots.txt answers and the article URLs it downloaded.
 
 A listing's new validators are stored only when the run finished, the listing parsed, and none
-of the articles it led to failed for a reason that may pass (timeout, 5xx): otherwise the next
-run would get "304 Not Modified" and never retry those articles.
+of the articles it led to failed for a reason that may pass (timeout, 5xx, a failed parse or
+store): otherwise the next run would get "304 Not Modified" and never retry those articles.
 """
 
 from collections.abc import AsyncIterator, Iterable
@@ -105,6 +105,7 @@ class ConditionalRequestMiddleware:
         # An article whose parsing or storing failed is not "seen": the next run tries again.
         crawler.signals.connect(self.not_done, signal=signals.spider_error)
         crawler.signals.connect(self.not_done, signal=signals.item_error)
+        crawler.signals.connect(self.not_done, signal=signals.item_dropped)
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> "ConditionalRequestMiddleware":
@@ -158,9 +159,11 @@ class ConditionalRequestMiddleware:
             self.unfinished_listings.add(request.meta.get("listing", ""))
 
     def not_done(self, response: Response) -> None:
+        """An article whose parsing or storing failed: neither it nor its listing is done."""
         request = response.request
         if request is not None and request.meta.get("renewals") == "article":
             self.fetched.difference_update([request.url, *request.meta.get("redirect_urls", [])])
+            self.unfinished_listings.add(request.meta.get("listing", ""))
 
     def spider_closed(self, spider: Any, reason: str) -> None:
         if self.db is None:

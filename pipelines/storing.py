@@ -7,15 +7,20 @@ Articles are written in batches, one transaction for up to BATCH_SIZE articles o
 arrived within BATCH_SECONDS: a commit per article cost more than the writes themselves. Each
 article is a savepoint of its own, so it lands whole or (on an error) not at all, and only that
 article fails. An item is handed on only once its batch is committed: the flagging step
-consolidates what is stored, and an article whose write failed is reported as an item error
-(so `pipelines.incremental` does not count it as downloaded). An article still waiting when
-the process is killed is not stored, nor recorded as fetched: the next run fetches it again.
+consolidates what is stored, and an article whose write failed is dropped with a one-line
+error and counted in `renewals/store_failed` (so `pipelines.incremental` neither counts it
+as downloaded nor saves its feed's validators, and the crawl command exits non-zero). An
+article still waiting when the process is killed is not stored, nor recorded as fetched: the
+next run fetches it again.
 """
 
+import logging
+import sqlite3
 from dataclasses import asdict
 from typing import Any
 
 from scrapy import signals
+from scrapy.exceptions import DropItem
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import defer
 
@@ -23,6 +28,9 @@ from crawler.items import ArticleItem
 from crawler.sources import Source
 from storage import finish_run, open_db, save_article, start_run
 from storage.db import write_transaction
+from storage.runs import close_dead_runs
+
+logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 32  # articles held back are also responses held: keep well under Scrapy's 5 MB
 BATCH_SECONDS = 0.2
@@ -48,6 +56,7 @@ class StoreArticlePipeline:
         sources: list[Source] = getattr(self.crawler.spider, "sources", [])
         self.run_id = start_run(self.db, [_source_row(source) for source in sources])
         self.stats.set_value("renewals/run_id", self.run_id)
+        close_dead_runs(self.db, current=self.run_id)
 
     async def process_item(self, item: ArticleItem) -> ArticleItem:
         article = asdict(item)
@@ -60,7 +69,14 @@ class StoreArticlePipeline:
             from twisted.internet import reactor  # the one Scrapy installed, not a default
 
             self.timer = reactor.callLater(BATCH_SECONDS, self.flush)
-        await maybe_deferred_to_future(stored)  # raises if this article could not be stored
+        try:
+            await maybe_deferred_to_future(stored)
+        except Exception as error:
+            # Dropped, so neither counted as downloaded nor the feed's validators saved
+            # (`pipelines.incremental`): the next run fetches it again.
+            self.stats.inc_value("renewals/store_failed")
+            self.stats.inc_value(f"renewals/source/{item.source}/store_failed")
+            raise DropItem(f"not stored: {error}", log_level="ERROR") from error
         self.stats.inc_value("renewals/articles")
         return item
 
@@ -96,7 +112,12 @@ class StoreArticlePipeline:
         if self.db is None or self.run_id is None:
             return
         stats = self.stats.get_stats()
-        finish_run(self.db, self.run_id, {"reason": reason, **_run_counts(stats)})
+        if stats.get("renewals/consolidation_failed"):
+            reason = "failed"  # its shows stay queued for the next run
+        try:
+            finish_run(self.db, self.run_id, {"reason": reason, **_run_counts(stats)})
+        except sqlite3.Error as error:  # the next run closes the row as failed
+            logger.error("could not record the end of run %s: %s", self.run_id, error)
 
 
 def _source_row(source: Source) -> dict:

@@ -24,14 +24,19 @@ def alerts() -> None:
 def send(db_path: Path, wait: float) -> None:
     """Try every pending delivery now, whatever its backoff says.
 
-    Takes the crawl lock, so a crawl ending meanwhile cannot send the same alert twice.
+    Takes the crawl lock, so a crawl ending meanwhile cannot send the same alert twice, and
+    first flags the changes a killed crawl left unconsolidated (their alerts go too).
     """
     from pipelines.notify import deliver_pending
     from renewals.crawling import CrawlLocked, crawl_lock
+    from storage.recovery import finish_left_work
 
     db = open_database(db_path, must_exist=True)
     try:
         with crawl_lock(db_path, wait):
+            changes = finish_left_work(db, kind="alerts send")
+            if changes:
+                click.echo(f"flagged {len(changes)} changes an interrupted crawl left", err=True)
             report = deliver_pending(db, due_only=False)
     except CrawlLocked as locked:
         raise click.ClickException(

@@ -2,7 +2,7 @@
 
 Made for cron: a lock keeps overlapping runs apart, `--quiet` prints only what needs a look,
 and the exit status is non-zero only when the crawl could not do its job (bad sources file,
-unusable database, every source failed, interrupted).
+unusable database, every source failed, interrupted, articles or changes not stored).
 """
 
 import sys
@@ -134,6 +134,15 @@ def crawl(
     reason = stats.get("finish_reason")
     if reason != "finished":
         raise click.ClickException(f"crawl did not finish: {reason}")
+    not_stored = stats.get("renewals/store_failed", 0)
+    if not_stored:
+        raise click.ClickException(
+            f"{not_stored} articles could not be stored; the next crawl fetches them again"
+        )
+    if stats.get("renewals/consolidation_failed"):
+        raise click.ClickException(
+            "changes could not be flagged; the next crawl or `renewals alerts send` flags them"
+        )
     failed = [s.name for s in sources if not answered(_source_counts(stats, s))]
     if failed and len(failed) == len(sources):
         raise click.ClickException(f"every source failed: {', '.join(failed)}")

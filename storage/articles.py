@@ -99,7 +99,8 @@ def replace_claims(
     """Put `claims` in place of the stored article's claims; upsert their shows and spellings.
 
     `article` is the stored row (url, source, tier, published, first_fetched_at). Returns the
-    keys of the shows the claims are about. A claim with an unknown status or a season that
+    keys of the shows the claims are about; those and the ones the article's earlier claims were
+    about are queued for consolidation. A claim with an unknown status or a season that
     is not a positive whole number raises ValueError (and the caller's transaction rolls back).
     """
     url, first_fetched = article["url"], article["first_fetched_at"]
@@ -132,6 +133,13 @@ def replace_claims(
             }
         )
     with write_transaction(db):
+        # The shows the article spoke of before, too: a claim withdrawn can move a status.
+        touched = set(shows) | {
+            row[0]
+            for row in db.execute(
+                "select distinct show_key from claims where article_url = ?", [url]
+            ).fetchall()
+        }
         db.execute("delete from claims where article_url = ?", [url])
         db.conn.executemany(INSERT_CLAIM, rows)
         db.conn.executemany(
@@ -141,7 +149,17 @@ def replace_claims(
         db.conn.executemany(
             "insert or ignore into show_aliases (show_key, alias) values (?, ?)", sorted(aliases)
         )
+        queue_for_consolidation(db, touched)
     return set(shows)
+
+
+def queue_for_consolidation(db: sqlite_utils.Database, show_keys: Iterable[str]) -> None:
+    """Mark shows as needing consolidation, in the caller's transaction (see storage.db v7)."""
+    now = utc_now()
+    db.conn.executemany(
+        "insert or ignore into consolidation_queue (show_key, queued_at) values (?, ?)",
+        [(key, now) for key in sorted(show_keys)],
+    )
 
 
 _CLAIM_FIELDS = [name.strip() for name in CLAIM_COLUMNS.split(",")]

@@ -351,6 +351,19 @@ def _cluster_claims_v6(db: sqlite_utils.Database) -> None:
     db["claims"].create_index(["article_url"], if_not_exists=True)
 
 
+def _consolidation_queue_v7(db: sqlite_utils.Database) -> None:
+    """Shows whose claims changed since they were last consolidated, and the process of a run.
+
+    The queue is written in the same transaction as the claims, and emptied in the one that
+    consolidates: a crawl killed in between leaves its work here for the next run, instead of
+    in memory. A run's pid tells a run left `running` by a dead process from a live one.
+    """
+    db["consolidation_queue"].create(
+        {"show_key": str, "queued_at": str}, pk="show_key", if_not_exists=True
+    )
+    db["runs"].add_column("pid", int)
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _create_v1,
     _create_v2_crawl_state,
@@ -358,6 +371,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _show_source_v4,
     _robots_cache_v5,
     _cluster_claims_v6,
+    _consolidation_queue_v7,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -1,8 +1,9 @@
 """Consolidation: each show's status from its firm claims, snapshots, changes and disputes.
 
 The rules, and the reason for each, are in docs/consolidation.md. `replay` is pure (claims in,
-states out) so the same claims always give the same history; `consolidate` runs after a crawl
-on the shows it touched, and `rebuild` replays every show from scratch for `renewals reprocess`.
+states out) so the same claims always give the same history; `consolidate` runs on the
+shows queued since their last consolidation, and `rebuild` replays every show from scratch
+for `renewals reprocess`.
 """
 
 import json
@@ -353,6 +354,10 @@ def consolidate(db: sqlite_utils.Database, run_id: int, show_keys: set[str]) -> 
     now = utc_now()
     changes = []
     with write_transaction(db):
+        db.execute(
+            "delete from consolidation_queue where show_key in (select value from json_each(?))",
+            [json.dumps(keys)],
+        )
         claims = _claims_by_show(db, keys)
         shows = _shows(db, keys)
         for key in keys:
@@ -375,6 +380,22 @@ def consolidate(db: sqlite_utils.Database, run_id: int, show_keys: set[str]) -> 
     return changes
 
 
+def queued_shows(db: sqlite_utils.Database) -> set[str]:
+    """Shows whose claims changed after their last consolidation (a killed run's, too)."""
+    return {row[0] for row in db.execute("select show_key from consolidation_queue").fetchall()}
+
+
+def consolidate_queued(db: sqlite_utils.Database, run_id: int) -> list[dict]:
+    """Consolidate every queued show, in one transaction that also empties the queue.
+
+    A crawl killed before or while it consolidates leaves its shows queued; whichever run
+    comes next makes their changes and alerts, once: the transaction that writes them is the
+    one that takes the shows off the queue.
+    """
+    with write_transaction(db):
+        return consolidate(db, run_id, queued_shows(db))
+
+
 def rebuild(db: sqlite_utils.Database, run_id: int) -> int:
     """Replay every show's timeline from its claims, replacing snapshots, changes and disputes.
 
@@ -385,7 +406,7 @@ def rebuild(db: sqlite_utils.Database, run_id: int) -> int:
     now = utc_now()
     count = 0
     with write_transaction(db):
-        for table in ("changes", "snapshots", "dispute_records"):
+        for table in ("changes", "snapshots", "dispute_records", "consolidation_queue"):
             db.execute(f"delete from {table}")
         db.execute(
             "update shows set status = null, season = null, network = null, since = null,"

@@ -1,6 +1,7 @@
 """Crawl runs and the sources they crawled, for the book-keeping analysts and cron rely on."""
 
 import json
+import os
 from typing import Any
 
 import sqlite_utils
@@ -26,8 +27,45 @@ def start_run(db: sqlite_utils.Database, sources: list[dict], kind: str = "crawl
             pk="name",
         )
         return (
-            db["runs"].insert({"kind": kind, "started_at": utc_now(), "status": "running"}).last_pk
+            db["runs"]
+            .insert(
+                {"kind": kind, "started_at": utc_now(), "status": "running", "pid": os.getpid()}
+            )
+            .last_pk
         )
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process
+    return True
+
+
+def close_dead_runs(db: sqlite_utils.Database, current: int | None = None) -> list[int]:
+    """Close as "failed" every run left "running" by a process that no longer exists.
+
+    A run of this process other than `current` is dead too: in a container every crawl may
+    get the same pid. Returns the ids of the runs closed.
+    """
+    dead = [
+        run_id
+        for run_id, pid in db.execute(
+            "select id, pid from runs where status = 'running' and finished_at is null"
+        ).fetchall()
+        if run_id != current and (pid is None or pid == os.getpid() or not _alive(pid))
+    ]
+    if dead:
+        with write_transaction(db):
+            db.conn.executemany(
+                "update runs set status = 'failed', finished_at = ?,"
+                " detail = json_set(coalesce(detail, '{}'), '$.closed_by', ?) where id = ?",
+                [(utc_now(), "a later run: its process had died", run_id) for run_id in dead],
+            )
+    return dead
 
 
 def finish_run(db: sqlite_utils.Database, run_id: int, stats: dict[str, Any]) -> None:
