@@ -1,0 +1,325 @@
+"""Crawls killed with SIGKILL at each point, on a real local site: the next run makes the
+statuses, changes and alerts an uninterrupted run makes, once each, and no process survives.
+
+The site is a newsroom of SHOWS shows: on day 1 each is renewed for season 2, on day 2 each is
+cancelled after two seasons, so an uninterrupted day-2 crawl flags SHOWS changes.
+"""
+
+import contextlib
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlite_utils
+
+from tests.alerts_support import JsonReceiver, free_port
+from tests.helpers import FAST_LOCAL_CRAWL, crawl, run_renewals, write_sources
+
+ADJECTIVES = ["Amber", "Copper", "Silent", "Velvet", "Hollow", "Crimson", "Distant", "Iron"]
+NOUNS = ["Lantern", "Harbor", "Meadow", "Orchard", "Canyon", "Beacon", "Garden", "Ridge"]
+SHOWS = [f"{a} {n}" for a in ADJECTIVES for n in NOUNS][:40]
+
+
+def slug(show: str) -> str:
+    return show.lower().replace(" ", "-")
+
+
+def article(headline: str, sentence: str, published: str) -> bytes:
+    return (
+        f"<html><head><title>{headline}</title>"
+        f'<meta property="article:published_time" content="{published}T09:00:00+00:00">'
+        f"</head><body><article><h1>{headline}</h1><p>{sentence}</p></article></body></html>"
+    ).encode()
+
+
+def newsroom_day(day: int) -> dict[str, bytes]:
+    """Day 1: every show renewed for season 2. Day 2: every show cancelled after two."""
+    pages = {}
+    for show in SHOWS:
+        if day == 1:
+            headline, sentence = (
+                f"{show} renewed for season 2 at Netflix",
+                f"Netflix has renewed {show} for a second season, the streamer said on Friday.",
+            )
+            pages[f"/2026/05/{slug(show)}-renewed/"] = article(headline, sentence, "2026-05-01")
+        else:
+            headline, sentence = (
+                f"Netflix cancels {show} after two seasons",
+                f"Netflix has cancelled {show} after two seasons, the streamer said on Tuesday.",
+            )
+            pages[f"/2026/06/{slug(show)}-cancelled/"] = article(headline, sentence, "2026-06-02")
+    return pages
+
+
+class Newsroom:
+    """A local news site serving one day's feed; each article answers after `delay` seconds,
+    and `/slow-feed.xml` (an empty feed) after `slow_feed` seconds."""
+
+    def __init__(self, delay: float = 0.0, slow_feed: float = 0.0) -> None:
+        self.day = 1
+        self.delay = delay
+        self.slow_feed = slow_feed
+        self.pages: dict[str, bytes] = {**newsroom_day(1), **newsroom_day(2)}
+        site = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+                body, kind = site.answer(self.path)
+                if body is None:
+                    self.send_error(404)
+                    return
+                self.send_response(200)
+                self.send_header("Content-Type", kind)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                    self.wfile.write(body)  # the crawl may have been killed: as intended
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def answer(self, path: str) -> tuple[bytes | None, str]:
+        if path == "/feed.xml":
+            items = "".join(
+                f"<item><title>{show}: season news</title><link>{self.base}{page}</link></item>"
+                for show, page in zip(SHOWS, newsroom_day(self.day), strict=True)
+            )
+            return f'<rss version="2.0"><channel>{items}</channel></rss>'.encode(), "text/xml"
+        if path == "/slow-feed.xml":
+            time.sleep(self.slow_feed)
+            return b'<rss version="2.0"><channel><title>x</title></channel></rss>', "text/xml"
+        if path in self.pages:
+            time.sleep(self.delay)
+            return self.pages[path], "text/html"
+        return None, ""
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(timeout=5)
+
+
+@pytest.fixture
+def newsroom() -> Iterator[Callable[..., Newsroom]]:
+    sites: list[Newsroom] = []
+
+    def start(**kwargs: float) -> Newsroom:
+        sites.append(Newsroom(**kwargs))
+        return sites[-1]
+
+    yield start
+    for site in sites:
+        site.stop()
+
+
+def sources_for(tmp_path: Path, site: Newsroom, slow: bool = False) -> Path:
+    sources = [{"name": "gazette", "tier": 1, "start_urls": [f"{site.base}/feed.xml"]}]
+    if slow:
+        sources.append(
+            {"name": "slowpoke", "tier": 2, "start_urls": [f"{site.base}/slow-feed.xml"]}
+        )
+    path = write_sources(tmp_path / "sources.toml", sources)
+    # one message per change (not a digest), so alerts can be counted change by change
+    path.write_text(path.read_text() + "\n[alerts]\ndigest_after = 1000\n")
+    return path
+
+
+def ok(result: subprocess.CompletedProcess) -> subprocess.CompletedProcess:
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+def copy_db(source: Path, target: Path) -> Path:
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+    return target
+
+
+def start_crawl(sources: Path, db: Path, *extra: str) -> subprocess.Popen:
+    command = [sys.executable, "-m", "renewals", "crawl", "--sources", str(sources)]
+    command += ["--db", str(db), *FAST_LOCAL_CRAWL, *extra]
+    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def wait_for(condition: Callable[[], bool], timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
+
+
+def count(db: Path, sql: str) -> int:
+    conn = sqlite3.connect(db, timeout=30)
+    try:
+        return conn.execute(sql).fetchone()[0]
+    except sqlite3.OperationalError:  # not created yet
+        return 0
+    finally:
+        conn.close()
+
+
+def kill(process: subprocess.Popen) -> None:
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait(timeout=10)
+
+
+def processes_using(path: Path) -> list[int]:
+    """Processes whose command line names this file (a worker or child left behind)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and entry.name != str(os.getpid()):
+            try:
+                if str(path).encode() in (entry / "cmdline").read_bytes():
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
+def outcome(db: Path) -> dict[str, Any]:
+    """What a user sees: statuses, flagged changes and alert deliveries by status."""
+    database = sqlite_utils.Database(db)
+    return {
+        "statuses": sorted(
+            (r["show"], r["status"], r["season"]) for r in database["current_status"].rows
+        ),
+        "changes": sorted(
+            (r["show"], r["from_status"], r["from_season"], r["to_status"], r["to_season"])
+            for r in database["changes"].rows
+        ),
+        "deliveries": sorted(
+            database.execute(
+                "select status, count(*) from alert_deliveries group by status"
+            ).fetchall()
+        ),
+        "queued": database["consolidation_queue"].count,
+        "running": database.execute(
+            "select count(*) from runs where status = 'running'"
+        ).fetchone()[0],
+    }
+
+
+def received(hook: JsonReceiver) -> list[str]:
+    """Distinct alert ids, as a receiver that drops repeats keeps them."""
+    return sorted(set(hook.alert_ids()))
+
+
+def day_one(tmp_path: Path, site: Newsroom, sources: Path, notify: str) -> Path:
+    db = tmp_path / "day1.db"
+    ok(crawl(sources, db, "--notify", notify))
+    assert count(db, "select count(*) from shows where status = 'renewed'") == len(SHOWS)
+    site.day = 2
+    return db
+
+
+def test_killed_mid_crawl_the_next_crawl_makes_every_change_and_alert_once(
+    tmp_path, newsroom
+) -> None:
+    site = newsroom(delay=0.05)
+    sources = sources_for(tmp_path, site)
+    with JsonReceiver() as hook, JsonReceiver() as control_hook:
+        first = day_one(tmp_path, site, sources, hook.url())
+        control = copy_db(first, tmp_path / "control.db")
+        db = copy_db(first, tmp_path / "killed.db")
+        ok(crawl(sources, control, "--notify", control_hook.url(), "-s", "CONCURRENT_REQUESTS=4"))
+
+        process = start_crawl(sources, db, "--notify", hook.url(), "-s", "CONCURRENT_REQUESTS=4")
+        stored = "select count(*) from articles where url like '%/2026/06/%'"
+        wait_for(lambda: count(db, stored) >= 10)
+        kill(process)
+        assert count(db, stored) < len(SHOWS)  # killed mid-crawl, not after it
+        assert outcome(db)["running"] == 1
+        assert processes_using(db) == []
+        assert hook.payloads == []
+
+        ok(crawl(sources, db, "--notify", hook.url()))
+        assert outcome(db) == outcome(control)
+        assert len(outcome(db)["changes"]) == len(SHOWS)
+        assert len(received(hook)) == len(received(control_hook)) == len(SHOWS)
+        killed_run = (
+            sqlite_utils.Database(db)
+            .execute("select status, finished_at from runs order by id desc limit 1 offset 1")
+            .fetchone()
+        )
+        assert killed_run[0] == "failed" and killed_run[1] is not None
+
+        ok(crawl(sources, db, "--notify", hook.url()))  # nothing left to do: nothing repeated
+        assert outcome(db) == outcome(control)
+        assert len(received(hook)) == len(SHOWS)
+
+
+def test_killed_while_consolidating_alerts_send_flags_and_delivers_once(tmp_path, newsroom) -> None:
+    site = newsroom(slow_feed=2.0)
+    sources = sources_for(tmp_path, site, slow=True)
+    with JsonReceiver() as hook, JsonReceiver() as control_hook:
+        first = day_one(tmp_path, site, sources, hook.url())
+        control = copy_db(first, tmp_path / "control.db")
+        db = copy_db(first, tmp_path / "killed.db")
+        ok(crawl(sources, control, "--notify", control_hook.url()))
+
+        log = tmp_path / "crawl.log"
+        process = start_crawl(sources, db, "--notify", hook.url(), "--log-file", str(log))
+        # Every article is stored while the slow feed keeps the crawl open; then an analyst's
+        # write holds the database, so the crawl's consolidation waits inside its transaction.
+        wait_for(lambda: count(db, "select count(*) from consolidation_queue") == len(SHOWS))
+        holder = sqlite3.connect(db, timeout=30, isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")
+        try:
+            wait_for(lambda: log.exists() and "Closing spider" in log.read_text())
+            time.sleep(0.5)
+            kill(process)
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        assert outcome(db)["changes"] == []
+        assert outcome(db)["queued"] == len(SHOWS)
+        assert processes_using(db) == []
+
+        sent = ok(run_renewals("alerts", "send", "--db", str(db)))
+        assert f"flagged {len(SHOWS)} changes an interrupted crawl left" in sent.stderr
+        assert outcome(db) == outcome(control)
+        assert len(received(hook)) == len(received(control_hook)) == len(SHOWS)
+
+        ok(crawl(sources, db, "--notify", hook.url()))
+        assert outcome(db) == outcome(control)
+        assert len(received(hook)) == len(SHOWS)
+
+
+def test_alerts_send_killed_mid_delivery_is_finished_by_the_next_send(tmp_path, newsroom) -> None:
+    site = newsroom()
+    sources = sources_for(tmp_path, site)
+    port = free_port()
+    url = f"json://127.0.0.1:{port}/hook"
+    first = day_one(tmp_path, site, sources, url)  # the receiver is down: all stay pending
+    db = copy_db(first, tmp_path / "killed.db")
+    ok(crawl(sources, db, "--notify", url))
+    assert outcome(db)["deliveries"] == [("pending", len(SHOWS))]
+
+    with JsonReceiver(port=port, mode="hang") as stuck:
+        command = [sys.executable, "-m", "renewals", "alerts", "send", "--db", str(db)]
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        assert stuck.arrived.wait(30)
+        kill(process)
+    assert processes_using(db) == []
+
+    with JsonReceiver(port=port) as hook:
+        ok(run_renewals("alerts", "send", "--db", str(db)))
+    assert outcome(db)["deliveries"] == [("sent", len(SHOWS))]
+    # The one in flight at the kill arrives twice, with the same id; a receiver drops it.
+    assert len(set(stuck.alert_ids()) | set(hook.alert_ids())) == len(SHOWS)
+    assert set(stuck.alert_ids()) <= set(hook.alert_ids())
