@@ -33,6 +33,18 @@ class Source:
         host = urlsplit(url).hostname or ""
         return any(host == domain or host.endswith("." + domain) for domain in self.domains)
 
+    def owns(self, url: str) -> bool:
+        """Whether a page of this source may name `url` as its canonical URL: http(s), on
+        this source's domains, and on a port one of its start URLs uses (another port of the
+        same host is another site)."""
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not self.on_domains(url):
+            return False
+        try:
+            return parts.port in {urlsplit(start).port for start in self.start_urls}
+        except ValueError:  # a port that is not a number
+            return False
+
     def allows(self, url: str) -> bool:
         """Whether an article URL is within this source's domains and `allow` patterns."""
         if not self.on_domains(url):

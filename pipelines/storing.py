@@ -27,6 +27,7 @@ from twisted.internet import defer
 from crawler.items import ArticleItem
 from crawler.sources import Source
 from storage import finish_run, open_db, save_article, start_run
+from storage.articles import ArticleOfAnotherSource
 from storage.db import write_transaction
 from storage.runs import close_dead_runs
 
@@ -71,6 +72,11 @@ class StoreArticlePipeline:
             self.timer = reactor.callLater(BATCH_SECONDS, self.flush)
         try:
             await maybe_deferred_to_future(stored)
+        except ArticleOfAnotherSource as error:
+            # Fetched and read, so not fetched again; but its claims are not this source's.
+            self.stats.inc_value(f"renewals/source/{item.source}/not_own")
+            logger.warning("source %s: skipped %s", item.source, error)
+            return item
         except Exception as error:
             # Dropped, so neither counted as downloaded nor the feed's validators saved
             # (`pipelines.incremental`): the next run fetches it again.

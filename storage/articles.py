@@ -46,15 +46,26 @@ def save_article(
 
     One transaction (a savepoint inside a caller's batch), so a reader never sees an article
     with half of its claims. The first fetch time and run are kept, so re-crawling never moves
-    an undated claim later in time. Returns the keys of the shows the claims are about.
+    an undated claim later in time. Returns the keys of the shows the claims are about;
+    raises ArticleOfAnotherSource, storing nothing, when another source stored this URL.
     """
     row = {name: article.get(name) for name in ARTICLE_FIELDS}
     row["fetched_at"] = row["fetched_at"] or utc_now()
     row["last_run_id"] = run_id
     with write_transaction(db):
         # One statement: insert, or update all but the first fetch; then the stored first fetch.
-        ((first_fetched,),) = db.execute(UPSERT_ARTICLE, row).fetchall()
+        stored = db.execute(UPSERT_ARTICLE, row).fetchall()
+        if not stored:
+            (owner,) = db.execute(
+                "select source from articles where url = ?", [row["url"]]
+            ).fetchone()
+            raise ArticleOfAnotherSource(f"{row['url']} is an article of source {owner!r}")
+        ((first_fetched,),) = stored
         return replace_claims(db, {**row, "first_fetched_at": first_fetched}, claims)
+
+
+class ArticleOfAnotherSource(ValueError):
+    """The URL is stored as another source's article: one source never replaces another's."""
 
 
 _UPDATED = (*ARTICLE_FIELDS[1:], "last_run_id")
@@ -63,7 +74,7 @@ UPSERT_ARTICLE = (
     f" first_run_id) values ({', '.join(':' + name for name in ARTICLE_FIELDS)}, :last_run_id,"
     " :fetched_at, :last_run_id) on conflict(url) do update set "
     + ", ".join(f"{name} = excluded.{name}" for name in _UPDATED)
-    + " returning first_fetched_at"
+    + " where articles.source is excluded.source returning first_fetched_at"
 )
 
 

@@ -93,8 +93,13 @@ class NewsSpider(scrapy.Spider):
             return
         page = parse_article(response.body, response.url)
         self.crawler.stats.inc_value(f"renewals/source/{source.name}/articles")
+        # The URL is the article's key: a canonical naming another site (or a javascript:
+        # or relative one) would let this page replace that site's article.
+        url = page.url if page.url and source.owns(page.url) else response.url
+        if page.url and url != page.url:
+            self.logger.info("%s: ignored canonical URL %r", response.url, page.url[:200])
         yield ArticleItem(
-            **{**asdict(page), "url": page.url or response.url},
+            **{**asdict(page), "url": url},
             source=source.name,
             tier=source.tier,
             fetched_at=datetime.now(UTC).isoformat(timespec="seconds"),

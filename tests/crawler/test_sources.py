@@ -49,3 +49,20 @@ def test_bad_sources_files_are_refused_with_one_line(tmp_path, text, message):
     path.write_text(text)
     with pytest.raises(SourcesError, match=re.escape(message)):
         load_sources(path)
+
+
+@pytest.mark.parametrize(
+    ("url", "owned"),
+    [
+        ("https://news.example/2026/05/story/", True),
+        ("http://www.news.example/story", True),  # a subdomain, the other scheme
+        ("https://news.example:8443/story", False),  # another site on the same host
+        ("https://trusted.example/2026/05/story/", False),
+        ("javascript:alert(1)", False),
+        ("/2026/05/story/", False),  # relative: not a URL of its own
+        ("https://news.example:99999/story", False),
+    ],
+)
+def test_a_source_owns_only_http_urls_on_its_own_hosts_and_ports(url: str, owned: bool) -> None:
+    source = Source("news", 3, ("https://news.example/feed.xml",))
+    assert source.owns(url) is owned

@@ -140,3 +140,25 @@ def test_spin_offs_are_other_shows(a: str, b: str) -> None:
 
 def test_a_show_called_the_keeps_its_name() -> None:
     assert show_key("The") == "the"
+
+
+def test_another_source_cannot_replace_a_stored_article_or_its_claims(db, store) -> None:
+    from storage.articles import ArticleOfAnotherSource
+
+    store("https://d/1", [claim("Soundtrack", "renewed", 2)], source="deadline")
+    with pytest.raises(ArticleOfAnotherSource, match="source 'deadline'"):
+        store("https://d/1", [claim("Soundtrack", "cancelled", 2)], source="seoblog")
+    assert db["articles"].get("https://d/1")["source"] == "deadline"
+    rows = list(db.query("select status, source from claims"))
+    assert rows == [{"status": "renewed", "source": "deadline"}]
+
+
+def test_storing_claims_queues_their_shows_and_the_ones_the_article_dropped(db, store) -> None:
+    from storage.ledger import consolidate_queued, queued_shows
+
+    store("https://d/1", [claim("Soundtrack", "renewed", 2), claim("Lodge 49", "renewed", 2)])
+    assert queued_shows(db) == {"soundtrack", "lodge 49"}
+    consolidate_queued(db, 1)
+    assert queued_shows(db) == set()
+    store("https://d/1", [claim("Soundtrack", "cancelled", 3)])  # Lodge 49's claim is gone
+    assert queued_shows(db) == {"soundtrack", "lodge 49"}

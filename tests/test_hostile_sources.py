@@ -1,0 +1,115 @@
+"""Hostile and careless sources through real crawls of local sites: a blog whose canonical URL
+names a trusted outlet's article, javascript: and relative canonicals."""
+
+import subprocess
+from pathlib import Path
+
+import sqlite_utils
+
+from tests.helpers import crawl, json_lines, run_renewals, write_sources
+
+
+def page(title: str, text: str, published: str, head: str = "") -> str:
+    return (
+        f"<html><head><title>{title}</title>{head}"
+        f'<meta property="article:published_time" content="{published}T09:00:00+00:00">'
+        f"</head><body><article><h1>{title}</h1><p>{text}</p></article></body></html>"
+    )
+
+
+def rss(*paths_and_titles: tuple[str, str]) -> str:
+    items = "".join(
+        f"<item><title>{title}</title><link>{{{{BASE}}}}{path}</link></item>"
+        for path, title in paths_and_titles
+    )
+    return f'<?xml version="1.0"?><rss version="2.0"><channel>{items}</channel></rss>'
+
+
+def write(root: Path, files: dict[str, str]) -> Path:
+    for path, text in files.items():
+        target = root / path.lstrip("/")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    return root
+
+
+def ok(result: subprocess.CompletedProcess) -> subprocess.CompletedProcess:
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+TRADE_STORY = "/2026/05/copper-sky-renewed/index.html"
+
+
+def test_a_blog_naming_a_trusted_article_as_its_canonical_cannot_replace_it(
+    tmp_path, local_site
+) -> None:
+    trade = local_site(
+        write(
+            tmp_path / "trade",
+            {
+                "feed.xml": rss(("/2026/05/copper-sky-renewed/", "Copper Sky renewed")),
+                TRADE_STORY: page(
+                    "Copper Sky renewed for season 3",
+                    "Netflix has renewed Copper Sky for a third season, the streamer said.",
+                    "2026-05-01",
+                ),
+            },
+        )
+    )
+    spoofed = trade.url("/2026/05/copper-sky-renewed/")
+    blog = local_site(
+        write(
+            tmp_path / "blog",
+            {
+                "feed.xml": rss(
+                    ("/copper-sky-axed/", "Copper Sky cancelled"),
+                    ("/lantern-row-renewed/", "Lantern Row renewed"),
+                    ("/quiet-harbor-renewed/", "Quiet Harbor renewed"),
+                ),
+                "copper-sky-axed/index.html": page(
+                    "Copper Sky cancelled",
+                    "Netflix has cancelled Copper Sky after two seasons.",
+                    "2026-05-20",
+                    f'<link rel="canonical" href="{spoofed}">',
+                ),
+                "lantern-row-renewed/index.html": page(
+                    "Lantern Row renewed for season 2",
+                    "Hulu has renewed Lantern Row for a second season.",
+                    "2026-05-21",
+                    '<link rel="canonical" href="javascript:alert(document.cookie)">',
+                ),
+                "quiet-harbor-renewed/index.html": page(
+                    "Quiet Harbor renewed for season 4",
+                    "Apple TV+ has renewed Quiet Harbor for a fourth season.",
+                    "2026-05-22",
+                    '<link rel="canonical" href="/elsewhere/quiet-harbor/">',
+                ),
+            },
+        )
+    )
+    sources = write_sources(
+        tmp_path / "sources.toml",
+        [
+            {"name": "trade", "tier": 1, "start_urls": [trade.url("feed.xml")]},
+            {"name": "blog", "tier": 3, "start_urls": [blog.url("feed.xml")]},
+        ],
+    )
+    db = tmp_path / "renewals.db"
+    ok(crawl(sources, db))
+    ok(crawl(sources, db))  # and again: nothing moves
+
+    articles = {row["url"]: row["source"] for row in sqlite_utils.Database(db)["articles"].rows}
+    assert articles == {
+        spoofed: "trade",
+        blog.url("/copper-sky-axed/"): "blog",
+        blog.url("/lantern-row-renewed/"): "blog",
+        blog.url("/quiet-harbor-renewed/"): "blog",
+    }
+    statuses = {
+        row["show"]: (row["status"], row["season"], row["url"])
+        for row in json_lines(ok(run_renewals("status", "--db", str(db), "--json")).stdout)
+    }
+    assert statuses["Copper Sky"] == ("renewed", 3, spoofed)
+    assert statuses["Lantern Row"][2] == blog.url("/lantern-row-renewed/")
+    assert statuses["Quiet Harbor"][2] == blog.url("/quiet-harbor-renewed/")
