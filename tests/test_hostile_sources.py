@@ -6,6 +6,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from storage import open_db
 from tests.helpers import crawl, json_lines, run_renewals, write_sources
 
 
@@ -113,3 +114,55 @@ def test_a_blog_naming_a_trusted_article_as_its_canonical_cannot_replace_it(
     assert statuses["Copper Sky"] == ("renewed", 3, spoofed)
     assert statuses["Lantern Row"][2] == blog.url("/lantern-row-renewed/")
     assert statuses["Quiet Harbor"][2] == blog.url("/quiet-harbor-renewed/")
+
+
+SHOWS = ["Copper Sky", "Lantern Row", "Quiet Harbor", "Amber Meadow", "Velvet Ridge"]
+
+
+def renewals_site(root: Path) -> Path:
+    files = {
+        "feed.xml": rss(*((f"/{s.lower().replace(' ', '-')}/", f"{s} renewed") for s in SHOWS))
+    }
+    for show in SHOWS:
+        files[f"{show.lower().replace(' ', '-')}/index.html"] = page(
+            f"{show} renewed for season 2",
+            f"Netflix has renewed {show} for a second season, the streamer said.",
+            "2026-05-01",
+        )
+    return write(root, files)
+
+
+def test_articles_that_fail_to_store_are_reported_and_stored_by_the_next_run(
+    tmp_path, local_site
+) -> None:
+    site = local_site(renewals_site(tmp_path / "site"))
+    sources = write_sources(
+        tmp_path / "sources.toml",
+        [{"name": "gazette", "tier": 1, "start_urls": [site.url("feed.xml")]}],
+    )
+    db = tmp_path / "renewals.db"
+    database = open_db(db)
+    # A database whose writes fail, for two articles: as on a full disk, but reproducible.
+    database.execute(
+        "create trigger full before insert on articles when new.url glob '*/[ql][ua][in]*'"
+        " begin select raise(abort, 'database or disk is full'); end"
+    )
+    log = tmp_path / "crawl.log"
+    failed = crawl(sources, db, "--log-file", str(log))
+    assert failed.returncode == 1
+    assert "2 articles could not be stored; the next crawl fetches them again" in failed.stderr
+    assert database["articles"].count == 3
+    assert database["feed_validators"].count == 0  # else the next run would get 304
+    errors = [line for line in log.read_text().splitlines() if "not stored" in line]
+    assert len(errors) == 2
+    assert all(len(line) < 400 and "body_html" not in line for line in errors)
+
+    database.execute("drop trigger full")
+    site.requests.clear()
+    ok(crawl(sources, db))
+    assert "/lantern-row/" in site.requests and "/quiet-harbor/" in site.requests
+    assert "/copper-sky/" not in site.requests  # stored the first time: not fetched again
+    assert database["articles"].count == 5
+    statuses = json_lines(ok(run_renewals("status", "--db", str(db), "--json")).stdout)
+    assert sorted(row["show"] for row in statuses) == sorted(SHOWS)
+    assert database["feed_validators"].count == 1
