@@ -30,7 +30,7 @@ from scrapy import signals
 
 from crawler.items import ArticleItem
 from crawler.sources import SourcesError, bundled_sources_path
-from pipelines.notify import TargetError, deliver_pending, instantiate
+from pipelines.notify import TargetError, deliver_pending, instantiate, mask_url
 from storage import open_db, show_key
 from storage.outbox import (
     DEFAULT_DIGEST_AFTER,
@@ -90,12 +90,12 @@ def load_alert_config(sources_path: str | Path | None, notify: list[str]) -> Ale
     urls = [target.url for target in targets]
     duplicate = next((url for url in urls if urls.count(url) > 1), None)
     if duplicate:
-        raise SourcesError(f"{where}: target {duplicate!r} is listed twice")
+        raise SourcesError(f"{where}: target {mask_url(duplicate)!r} is listed twice")
     for url in urls:
         try:
             instantiate(url)
         except TargetError as error:
-            raise SourcesError(f"alert target {url!r}: {error}") from error
+            raise SourcesError(f"alert target {mask_url(url)!r}: {error}") from error
     return AlertConfig(tuple(targets), digest_after, timedelta(hours=hours))
 
 

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
-from urllib.parse import quote, urlsplit, urlunsplit
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 import apprise
 import sqlite_utils
@@ -46,25 +46,93 @@ class TargetError(ValueError):
     """A target URL that cannot be used; the message never contains an expanded secret."""
 
 
+# Characters a value keeps as they are, by the part of the URL its placeholder fills: a host
+# or path may hold several of Apprise's /-separated tokens ("slack://${TOKENS}/#tv"), but no
+# value may end the part it fills (an "@" in a password, a "#" in a token).
+_SAFE_IN = {"userinfo": "", "host": "/:", "path": "/:", "query": "", "fragment": ""}
+
+
+def _placeholder_parts(url: str) -> list[str]:
+    """Which part of the URL each `${NAME}` in it fills, in order."""
+    count = len(_PLACEHOLDER.findall(url))
+    markers = iter(range(count))
+    parts = urlsplit(_PLACEHOLDER.sub(lambda _: f"renewalsvar{next(markers)}x", url))
+    userinfo, _, host = parts.netloc.rpartition("@")
+    where = {"userinfo": userinfo, "host": host, "path": parts.path, "query": parts.query}
+    where["fragment"] = parts.fragment
+    return [
+        next((part for part, text in where.items() if f"renewalsvar{i}x" in text), "path")
+        for i in range(count)
+    ]
+
+
 def expand_url(url: str) -> tuple[str, dict[str, str]]:
-    """The URL with `${NAME}` replaced from the environment, and the secrets put in."""
+    """The URL with each `${NAME}` replaced by the environment's value, URL-encoded for the
+    part it fills, and the secrets put in (placeholder -> value)."""
     secrets: dict[str, str] = {}
+    parts = iter(_placeholder_parts(url))
 
     def value(match: re.Match) -> str:
         name = match.group(1)
         if name not in os.environ:
             raise TargetError(f"environment variable {name} is not set")
         secrets[match.group(0)] = os.environ[name]
-        return os.environ[name]
+        return quote(os.environ[name], safe=_SAFE_IN[next(parts)])
 
     return _PLACEHOLDER.sub(value, url), secrets
 
 
 def _scrub(text: str, secrets: dict[str, str]) -> str:
     for placeholder, secret in secrets.items():
-        if secret:
-            text = text.replace(secret, placeholder).replace(quote(secret, safe=""), placeholder)
+        for form in dict.fromkeys(quote(secret, safe=safe) for safe in ["", *_SAFE_IN.values()]):
+            if secret:
+                text = text.replace(secret, placeholder).replace(form, placeholder)
     return text
+
+
+_DELIMITERS = "/:@?&=#"
+_TOKEN = re.compile(f"[^{re.escape(_DELIMITERS)}]+")
+MASK = "****"
+# URL parameters Apprise plugins take secrets in (mailto's ?pass=, ?token=, ?apikey=...)
+_SECRET_PARAMETER = re.compile(
+    r"[?&](pass|password|secret|token|key|apikey|api_key|access_token|webhook)=([^&#]*)", re.I
+)
+
+
+def _url_secrets(url: str) -> set[str]:
+    """The parts of a target URL that are passwords or tokens: the userinfo password, and
+    whatever Apprise's own privacy rendering of the URL masks (Slack tokens, API keys...)."""
+    secrets: set[str] = set()
+    try:
+        password = urlsplit(url).password
+    except ValueError:
+        password = None
+    if password:
+        secrets.add(password)
+    secrets.update(value for _, value in _SECRET_PARAMETER.findall(url) if value)
+    try:
+        plugin, _ = instantiate(url)
+        plain, private = plugin.url(privacy=False), plugin.url(privacy=True)
+    except Exception:  # an unusable URL: only its password is known to be secret
+        return secrets
+    plain_tokens, private_tokens = _TOKEN.findall(plain), _TOKEN.findall(private)
+    if len(plain_tokens) == len(private_tokens):
+        secrets |= {a for a, b in zip(plain_tokens, private_tokens, strict=True) if a != b}
+    return {secret for secret in secrets if secret != MASK}
+
+
+def mask_secrets(text: str, url: str) -> str:
+    """`text` (the URL itself, an error about it) with the URL's secrets replaced by ****."""
+    for secret in sorted(_url_secrets(url), key=len, reverse=True):
+        for form in dict.fromkeys([secret, quote(secret, safe=""), unquote(secret)]):
+            edge = re.escape(_DELIMITERS)
+            text = re.sub(f"(?<![^{edge}]){re.escape(form)}(?![^{edge}])", MASK, text)
+    return text
+
+
+def mask_url(url: str) -> str:
+    """A target URL fit to show or log: passwords and tokens replaced by ****."""
+    return mask_secrets(url, url)
 
 
 def instantiate(url: str, alert_id: str | None = None) -> tuple[Any, dict[str, str]]:
@@ -99,7 +167,7 @@ def send(url: str, render: Render, alert_id: str | None = None) -> str | None:
         error = str(problem)
     except Exception as problem:  # a plugin bug must cost one delivery, never the crawl
         error = f"{type(problem).__name__}: {problem}"
-    return _scrub(" ".join(error.split()), secrets)[:500]
+    return mask_secrets(_scrub(" ".join(error.split()), secrets), url)[:500]
 
 
 # --- formatting ---------------------------------------------------------------------------
@@ -272,7 +340,7 @@ def deliver_pending(
                 error = send(url, render, identifier)
                 if error is not None:
                     down[target] = error
-                    report.errors.append(f"{url}: {error}")
+                    report.errors.append(f"{mask_url(url)}: {error}")
             rows = outbox.record_attempt(db, [d["id"] for d in deliveries], error, now=now)
             for row in rows:
                 if row["status"] == "sent":

@@ -55,15 +55,16 @@ def send(db_path: Path, wait: float) -> None:
 @alerts.command(name="list")
 @db_option
 def list_(db_path: Path) -> None:
-    """Every delivery, oldest first, one a line: status, alert id, change, target, attempts."""
-    from pipelines.notify import change_title
+    """Every delivery, oldest first, one a line: status, alert id, change, target (passwords
+    and tokens masked), attempts."""
+    from pipelines.notify import change_title, mask_url
     from storage.outbox import list_deliveries
 
     when = {"sent": "sent_at", "pending": "next_attempt_at", "failed": "first_failed_at"}
     for row in list_deliveries(open_database(db_path, must_exist=True)):
         line = (
             f"{row['status']:<7}  {row['alert_id']}  {change_title(row['message'])}"
-            f"  to {row['url']}  attempts={row['attempts']}"
+            f"  to {mask_url(row['url'])}  attempts={row['attempts']}"
             f"  {when[row['status']]}={row[when[row['status']]]}"
         )
         if row["last_error"]:

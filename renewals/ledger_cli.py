@@ -1,6 +1,7 @@
 """Ledger commands: what each show's status is, what changed, and the analysts' tools."""
 
 import csv
+import ctypes
 import importlib.util
 import json
 import os
@@ -342,6 +343,7 @@ def serve(db_path: Path, host: str, port: int, datasette_args: tuple[str, ...]) 
     """Open the database in Datasette, with titles, descriptions and canned queries.
 
     Extra arguments go to `datasette serve`. Needs the `ui` extra: pip install -e '.[ui]'.
+    Alert target URLs (which may hold passwords) read as NULL in Datasette.
     """
     if importlib.util.find_spec("datasette") is None:
         raise click.ClickException("Datasette is not installed: pip install -e '.[ui]'")
@@ -349,11 +351,12 @@ def serve(db_path: Path, host: str, port: int, datasette_args: tuple[str, ...]) 
     with tempfile.TemporaryDirectory(prefix="renewals-serve-") as folder:
         metadata = Path(folder) / "metadata.json"
         metadata.write_text(json.dumps(datasette_metadata(db_path.stem)), encoding="utf-8")
+        plugins = resources.files("renewals").joinpath("datasette_plugins")
         command = [
             sys.executable, "-m", "datasette", "serve", str(db_path), "--metadata", str(metadata),
-            "--host", host, "--port", str(port), *datasette_args,
+            "--plugins-dir", str(plugins), "--host", host, "--port", str(port), *datasette_args,
         ]  # fmt: skip
-        process = subprocess.Popen(command)
+        process = subprocess.Popen(command, preexec_fn=_die_with_parent)
         # Stopping `renewals serve` (SIGTERM from a supervisor, Ctrl-C) stops Datasette too.
         signal.signal(signal.SIGTERM, lambda signum, frame: process.terminate())
         try:
@@ -362,6 +365,14 @@ def serve(db_path: Path, host: str, port: int, datasette_args: tuple[str, ...]) 
             process.terminate()
             code = process.wait()
     sys.exit(code)
+
+
+def _die_with_parent() -> None:
+    """In the child, before exec: SIGTERM when `renewals serve` dies, even by SIGKILL
+    (Linux's PR_SET_PDEATHSIG; elsewhere the child outlives a killed parent)."""
+    if sys.platform.startswith("linux"):
+        PR_SET_PDEATHSIG = 1  # noqa: N806 - the constant's name in <sys/prctl.h>
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 REPROCESS_BATCH = 200  # articles a worker extracts per task: big enough to amortise pickling
