@@ -48,6 +48,7 @@ SPIDER_MIDDLEWARES = {
 
 ITEM_PIPELINES = {
     "pipelines.extracting.ExtractClaimsPipeline": 100,
+    "pipelines.unsourced.UnsourcedClaimsPipeline": 150,
     "pipelines.storing.StoreArticlePipeline": 200,
     "pipelines.flagging.FlagChangesPipeline": 300,
     "pipelines.alerting.AlertPipeline": 400,

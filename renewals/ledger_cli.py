@@ -122,7 +122,7 @@ def status(
         if lines:
             click.echo("\n".join(lines))
         return
-    columns = ("show", "status", "season", "network", "since", "source", "url")
+    columns = ("show", "status", "season", "network", "since", "source", "url", "disputes")
     if as_of:
         rows = statuses_as_of(db, as_of, show, **filters)
         if as_json:

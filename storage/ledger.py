@@ -19,7 +19,8 @@ from storage.db import write_transaction
 from storage.outbox import enqueue
 
 FIRM_CONFIDENCE = 0.5  # SPEC: hedged claims sit below 0.5 and never decide a status
-TRUST_WINDOW_DAYS = 180  # how long a trusted source's status is shielded from lesser sources
+TRUST_WINDOW_DAYS = 180  # how long a tier-1 status is shielded from a lone tier-2 source
+LEAST_TRUSTED = 3  # SEO blogs and aggregators: alone, never over a tier-1 or tier-2 status
 DECISIONS = {"renewed", "cancelled", "ending"}
 
 
@@ -150,7 +151,9 @@ class ShowLedger:
         same_network = d.network in (None, self.superseded.get(d.key))
         if d.key in self.superseded and not d.announced and same_network:
             return False  # an undated restatement of a status the show already left behind
-        if d.tier > cur.tier and _within_trust_window(cur.trusted_on, d.effective):
+        if d.tier > cur.tier and (
+            d.tier >= LEAST_TRUSTED or _within_trust_window(cur.trusted_on, d.effective)
+        ):
             group = self.challengers.setdefault(d.key, [])
             group.append(d)
             if len({c.source for c in group}) < 2:

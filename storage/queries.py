@@ -44,7 +44,9 @@ _STATUS_FILTERS = {
 }
 
 
-STATUS_COLUMNS = ("show", "status", "season", "network", "since", "url", "source", "detected_at")
+STATUS_COLUMNS = (
+    "show", "status", "season", "network", "since", "url", "source", "detected_at", "disputes",
+)  # fmt: skip
 
 
 def _current_status_sql(select: str, show: str | None, filters: dict) -> tuple[str, list]:

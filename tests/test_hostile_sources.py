@@ -7,6 +7,7 @@ from pathlib import Path
 import sqlite_utils
 
 from storage import open_db
+from tests.alerts_support import JsonReceiver
 from tests.helpers import crawl, json_lines, run_renewals, write_sources
 
 
@@ -166,3 +167,92 @@ def test_articles_that_fail_to_store_are_reported_and_stored_by_the_next_run(
     statuses = json_lines(ok(run_renewals("status", "--db", str(db), "--json")).stdout)
     assert sorted(row["show"] for row in statuses) == sorted(SHOWS)
     assert database["feed_validators"].count == 1
+
+
+def test_a_tier_3_blog_cannot_flip_a_trade_status_until_a_second_source_agrees(
+    tmp_path, local_site
+) -> None:
+    renewed = "/2025/04/copper-sky-renewed/"
+    trade = local_site(
+        write(
+            tmp_path / "trade",
+            {
+                "feed.xml": rss((renewed, "Copper Sky renewed")),
+                renewed + "index.html": page(
+                    "Copper Sky renewed for season 3",
+                    "Netflix has renewed Copper Sky for a third season.",
+                    "2025-04-01",
+                ),
+            },
+        )
+    )
+    empty = rss()
+    blog_day2 = {
+        "feed.xml": rss(("/rumour/", "Copper Sky axed"), ("/axed/", "Copper Sky cancelled")),
+        "rumour/index.html": page(
+            "Copper Sky axed", "Sources say Copper Sky has been axed by Netflix.", "2026-06-01"
+        ),
+        "axed/index.html": page(
+            "Copper Sky cancelled", "Netflix has cancelled Copper Sky.", "2026-06-02"
+        ),
+    }
+    blog = local_site(write(tmp_path / "blog1", {"feed.xml": empty}))
+    write(tmp_path / "blog2", blog_day2)
+    fans = local_site(write(tmp_path / "fans1", {"feed.xml": empty}))
+    write(
+        tmp_path / "fans3",
+        {
+            "feed.xml": rss(("/copper-sky-over/", "Copper Sky cancelled")),
+            "copper-sky-over/index.html": page(
+                "Copper Sky cancelled",
+                "Netflix has cancelled Copper Sky after two seasons.",
+                "2026-06-05",
+            ),
+        },
+    )
+    sources = write_sources(
+        tmp_path / "sources.toml",
+        [
+            {"name": "trade", "tier": 1, "start_urls": [trade.url("feed.xml")]},
+            {"name": "blog", "tier": 3, "start_urls": [blog.url("feed.xml")]},
+            {"name": "fans", "tier": 3, "start_urls": [fans.url("feed.xml")]},
+        ],
+    )
+    db = tmp_path / "renewals.db"
+
+    def status() -> dict:
+        (row,) = json_lines(ok(run_renewals("status", "--db", str(db), "--json")).stdout)
+        return row
+
+    with JsonReceiver() as hook:
+        notify = ("--notify", hook.url())
+        ok(crawl(sources, db, *notify))  # day 1: the trade outlet's renewal
+        assert (status()["status"], status()["season"]) == ("renewed", 3)
+
+        blog.roots = [tmp_path / "blog2"]  # day 2, fourteen months on: the blog says axed
+        ok(crawl(sources, db, *notify))
+        assert (status()["status"], status()["season"], status()["disputes"]) == (
+            "renewed", 3, 1,
+        )  # fmt: skip
+        history = ok(run_renewals("history", "--db", str(db), "Copper Sky")).stdout
+        assert "dispute" in history.lower() and blog.url("/axed/") in history
+        disputes = list(sqlite_utils.Database(db)["disputes"].rows)
+        assert [(d["claimed_status"], d["source"]) for d in disputes] == [("cancelled", "blog")]
+        claims = sqlite_utils.Database(db)["claims"]
+        (rumour,) = claims.rows_where("article_url = ?", [blog.url("/rumour/")])
+        assert rumour["confidence"] < 0.5  # unnamed "sources say": a hedge
+        assert hook.payloads == []
+        assert ok(run_renewals("changes", "--db", str(db), "--json")).stdout == ""
+
+        fans.roots = [tmp_path / "fans3"]  # day 3: an independent source agrees
+        ok(crawl(sources, db, *notify))
+        assert (status()["status"], status()["season"], status()["disputes"]) == (
+            "cancelled", 3, 0,
+        )  # fmt: skip
+        (change,) = json_lines(ok(run_renewals("changes", "--db", str(db), "--json")).stdout)
+        assert (change["from_status"], change["to_status"], change["to_season"]) == (
+            "renewed", "cancelled", 3,
+        )  # fmt: skip
+        assert [p["title"] for p in hook.payloads] == [
+            "Copper Sky: renewed (season 3) -> cancelled (season 3)"
+        ]

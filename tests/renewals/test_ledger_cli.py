@@ -60,9 +60,13 @@ def test_status_table(db_path: Path) -> None:
     result = invoke("status", "--db", str(db_path))
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[0].split() == ["show", "status", "season", "network", "since", "source", "url"]
+    assert lines[0].split() == [
+        "show", "status", "season", "network", "since", "source", "url", "disputes",
+    ]  # fmt: skip
     assert lines[1].split()[:4] == ["Soundtrack", "cancelled", "2", "Netflix"]
+    assert lines[1].split()[-1] == "0"
     assert lines[2].split()[:5] == ["The", "Rookie", "renewed", "3", "ABC"]
+    assert lines[2].split()[-1] == "1"  # a blog says it was cancelled: see `history`
 
 
 def test_status_json_lines_carry_the_spec_fields(db_path: Path) -> None:

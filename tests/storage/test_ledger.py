@@ -185,10 +185,25 @@ def test_an_equally_trusted_source_flips(db, run, store) -> None:
     assert moves(consolidate(db, run, keys)) == [("X", "renewed", 3, "cancelled", 3)]
 
 
-def test_a_trusted_status_long_past_can_be_overturned(db, run, store) -> None:
+def test_a_lone_tier_3_claim_never_overturns_a_trusted_status_however_much_newer(
+    db, run, store
+) -> None:
     consolidate(db, run, store("https://d/1", [claim("X", "renewed", 3)], published="2020-01-01"))
     keys = store(
         "https://seo/1", [claim("X", "cancelled", 4)], source="seoblog", published="2021-06-01"
+    )
+    assert consolidate(db, run, keys) == []
+    assert [r["claimed_status"] for r in db.query("select * from disputes")] == ["cancelled"]
+    keys = store(
+        "https://fan/1", [claim("X", "cancelled", 4)], source="fanpage", published="2021-06-09"
+    )
+    assert moves(consolidate(db, run, keys)) == [("X", "renewed", 3, "cancelled", 4)]
+
+
+def test_a_tier_1_status_long_past_can_be_overturned_by_a_tier_2_source(db, run, store) -> None:
+    consolidate(db, run, store("https://d/1", [claim("X", "renewed", 3)], published="2020-01-01"))
+    keys = store(
+        "https://tv/1", [claim("X", "cancelled", 4)], source="tvline", published="2021-06-01"
     )
     assert moves(consolidate(db, run, keys)) == [("X", "renewed", 3, "cancelled", 4)]
 

@@ -50,7 +50,7 @@ def _outcome(claims: list[dict]) -> tuple:
     ledger = final_state(claims)
     state = ledger.state
     steps = [(d.status, d.season, d.url) for _, d in replay(claims)]
-    disputes = sorted((d.url, d.status, d.season) for d in ledger.disputes())
+    disputes = sorted((d.url, d.status, d.season or 0) for d in ledger.disputes())  # 0: unknown
     if state is None:
         return None, steps, disputes
     return (state.key, state.network, state.decision.url), steps, disputes
