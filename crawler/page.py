@@ -17,6 +17,7 @@ import lxml.html
 from lxml import etree
 
 from crawler.boilerplate import READ_MORE, PageText, words
+from crawler.controls import fields_without_controls
 
 
 @dataclass
@@ -87,7 +88,7 @@ def decode_html(data: bytes | str) -> str:
 def parse_article(html: bytes | str, url: str | None = None) -> ArticlePage:
     """Parse one page; never raises (a page that cannot be read gives an empty body)."""
     try:
-        return _parse(html, url)
+        return fields_without_controls(_parse(html, url))
     except Exception:  # noqa: BLE001 - a crawler must survive any page
         return ArticlePage(
             url=url, title=None, published=None, modified=None, body_html="", text=""

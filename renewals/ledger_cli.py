@@ -24,6 +24,7 @@ from typing import BinaryIO, TextIO
 
 import click
 
+from crawler.controls import table_cell, without_controls
 from renewals.options import db_option, open_database
 from storage.articles import replace_claims
 from storage.db import write_transaction
@@ -82,7 +83,7 @@ def echo_tuples(rows: Sequence[Sequence], columns: Sequence[str], empty: str) ->
     if not rows:
         click.echo(empty)
         return
-    cells = [["" if v is None else str(v) for v in row] for row in rows]
+    cells = [[table_cell(v) for v in row] for row in rows]  # no escape sequence reaches a tty
     widths = [max(len(c), *(len(r[i]) for r in cells)) for i, c in enumerate(columns)]
     line = "  ".join(f"{{:<{w}}}" for w in widths[:-1]) + "  {}"
     click.echo("\n".join(line.format(*r).rstrip() for r in [columns, *cells]))
@@ -274,8 +275,10 @@ def atom_feed(changes_newest_first: Sequence[dict], title: str) -> bytes:
     ET.register_namespace("", ATOM)
 
     def sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+        # XML 1.0 has no way to write most control characters: they would make it invalid
+        attrs = {name: without_controls(value) for name, value in attrs.items()}
         element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attrs)
-        element.text = text
+        element.text = None if text is None else without_controls(text)
         return element
 
     feed = ET.Element(f"{{{ATOM}}}feed")
@@ -298,7 +301,7 @@ def atom_feed(changes_newest_first: Sequence[dict], title: str) -> bytes:
         sub(entry, "title", what)
         sub(entry, "id", "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, identity)))
         sub(entry, "updated", _rfc3339(change["detected_at"]))
-        if change["url"]:
+        if (change["url"] or "").startswith(("https://", "http://")):  # never javascript:
             sub(entry, "link", href=change["url"])
         details = [
             f"Network: {change['network']}." if change["network"] else "",

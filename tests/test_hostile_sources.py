@@ -1,7 +1,9 @@
 """Hostile and careless sources through real crawls of local sites: a blog whose canonical URL
 names a trusted outlet's article, javascript: and relative canonicals."""
 
+import re
 import subprocess
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import sqlite_utils
@@ -256,3 +258,67 @@ def test_a_tier_3_blog_cannot_flip_a_trade_status_until_a_second_source_agrees(
         assert [p["title"] for p in hook.payloads] == [
             "Copper Sky: renewed (season 3) -> cancelled (season 3)"
         ]
+
+
+CONTROLS = "&#x1b;[2J&#x1b;]0;owned&#x7;&#x1;&#x9b;31m&#0;"
+
+
+def test_control_characters_written_as_references_reach_no_terminal_feed_or_alert(
+    tmp_path, local_site
+) -> None:
+    story = "/2026/05/copper-sky/"
+    day1 = write(
+        tmp_path / "day1",
+        {
+            "feed.xml": rss((story, "Copper Sky renewed")),
+            story + "index.html": page(
+                f"Copper Sky renewed for season 2{CONTROLS}",
+                f"Netflix has renewed Copper Sky for a second season.{CONTROLS}",
+                "2026-05-01",
+            ),
+        },
+    )
+    day2 = write(
+        tmp_path / "day2",
+        {
+            "feed.xml": rss(("/2026/06/copper-sky/", "Copper Sky cancelled")),
+            "2026/06/copper-sky/index.html": page(
+                "Copper Sky cancelled",
+                f"Netflix has cancelled Copper Sky{CONTROLS} after two seasons.",
+                "2026-06-02",
+            ),
+        },
+    )
+    site = local_site(day1)
+    sources = write_sources(
+        tmp_path / "sources.toml",
+        [{"name": "gazette", "tier": 1, "start_urls": [site.url("feed.xml")]}],
+    )
+    db = tmp_path / "renewals.db"
+    with JsonReceiver() as hook:
+        ok(crawl(sources, db, "--notify", hook.url()))
+        site.roots = [day2]
+        ok(crawl(sources, db, "--notify", hook.url()))
+    (payload,) = hook.payloads
+    outputs = {
+        "alert": payload["title"] + payload["message"],
+        "status": ok(run_renewals("status", "--db", str(db))).stdout,
+        "status --json": ok(run_renewals("status", "--db", str(db), "--json")).stdout,
+        "changes": ok(run_renewals("changes", "--db", str(db))).stdout,
+        "history": ok(run_renewals("history", "--db", str(db), "Copper Sky")).stdout,
+    }
+    assert "cancelled" in outputs["changes"]
+    for name, text in outputs.items():
+        assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f]", text), name
+    feed = ok(run_renewals("feed", "--db", str(db))).stdout
+    entries = ET.fromstring(feed.encode()).findall("{http://www.w3.org/2005/Atom}entry")
+    assert len(entries) == 1
+    stored = (
+        sqlite_utils.Database(db)
+        .execute("select group_concat(title || text || body_html, '') from articles")
+        .fetchone()[0]
+        + sqlite_utils.Database(db)
+        .execute("select group_concat(evidence, '') from claims")
+        .fetchone()[0]
+    )
+    assert "owned" in stored and not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]", stored)
