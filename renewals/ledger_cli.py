@@ -419,8 +419,20 @@ def reprocess(db_path: Path, workers: int | None) -> None:
     """Re-extract every stored article's claims and rebuild statuses and changes from scratch.
 
     The rebuilt history depends only on the stored articles, not on the order they were
-    crawled in; no alert is sent for the rebuilt past.
+    crawled in; no alert is sent for the rebuilt past. Takes the crawl lock: a crawl
+    consolidating while claims are being replaced would alert on a half-rebuilt history.
     """
+    from renewals.crawling import CrawlLocked, crawl_lock
+
+    open_database(db_path, must_exist=True)
+    try:
+        with crawl_lock(db_path):
+            _reprocess(db_path, workers)
+    except CrawlLocked as locked:
+        raise click.ClickException(f"a crawl is running ({locked}); try again after it") from None
+
+
+def _reprocess(db_path: Path, workers: int | None) -> None:
     db = open_database(db_path, must_exist=True)
     started = time.monotonic()
     run_id = start_run(db, [], kind="reprocess")
@@ -443,7 +455,8 @@ def reprocess(db_path: Path, workers: int | None) -> None:
                         try:
                             if found is None:
                                 raise ValueError(error)
-                            replace_claims(db, articles[url], found)  # a savepoint of its own
+                            # a savepoint of its own; not queued: the rebuild consolidates
+                            replace_claims(db, articles[url], found, queue=False)
                         except ValueError as problem:
                             failed.append((url, str(problem)))
                             continue

@@ -105,14 +105,16 @@ def _season(value: object) -> int | None:
 
 
 def replace_claims(
-    db: sqlite_utils.Database, article: dict[str, Any], claims: list[dict]
+    db: sqlite_utils.Database, article: dict[str, Any], claims: list[dict], queue: bool = True
 ) -> set[str]:
     """Put `claims` in place of the stored article's claims; upsert their shows and spellings.
 
     `article` is the stored row (url, source, tier, published, first_fetched_at). Returns the
     keys of the shows the claims are about; those and the ones the article's earlier claims were
-    about are queued for consolidation. A claim with an unknown status or a season that
-    is not a positive whole number raises ValueError (and the caller's transaction rolls back).
+    about are queued for consolidation (unless `queue` is False: `renewals reprocess`, whose
+    rebuild consolidates every show and must alert no one). A claim with an unknown status or
+    a season that is not a positive whole number raises ValueError (and the caller's
+    transaction rolls back).
     """
     url, first_fetched = article["url"], article["first_fetched_at"]
     rows, shows, aliases = [], {}, set()
@@ -160,7 +162,8 @@ def replace_claims(
         db.conn.executemany(
             "insert or ignore into show_aliases (show_key, alias) values (?, ?)", sorted(aliases)
         )
-        queue_for_consolidation(db, touched)
+        if queue:
+            queue_for_consolidation(db, touched)
     return set(shows)
 
 

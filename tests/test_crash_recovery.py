@@ -323,3 +323,30 @@ def test_alerts_send_killed_mid_delivery_is_finished_by_the_next_send(tmp_path, 
     # The one in flight at the kill arrives twice, with the same id; a receiver drops it.
     assert len(set(stuck.alert_ids()) | set(hook.alert_ids())) == len(SHOWS)
     assert set(stuck.alert_ids()) <= set(hook.alert_ids())
+
+
+def test_reprocess_killed_then_a_crawl_alerts_nobody_and_reprocess_again_rebuilds_alike(
+    tmp_path, newsroom
+) -> None:
+    site = newsroom()
+    sources = sources_for(tmp_path, site)
+    db = tmp_path / "killed.db"
+    ok(crawl(sources, db))
+    site.day = 2
+    ok(crawl(sources, db))
+    control = copy_db(db, tmp_path / "control.db")
+    ok(run_renewals("reprocess", "--db", str(control), "--workers", "2"))
+
+    command = [sys.executable, "-m", "renewals", "reprocess", "--db", str(db), "--workers", "2"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_for(lambda: count(db, "select count(*) from runs where kind = 'reprocess'") == 1)
+    kill(process)
+    for pid in processes_using(db):  # its extraction workers, if they outlived it (issue 11)
+        os.kill(pid, signal.SIGKILL)
+
+    with JsonReceiver() as hook:
+        ok(crawl(sources, db, "--notify", hook.url()))  # nothing new: nothing to alert
+        assert hook.payloads == []
+    assert count(db, "select count(*) from runs where status = 'running'") == 0
+    ok(run_renewals("reprocess", "--db", str(db), "--workers", "2"))
+    assert outcome(db) == outcome(control)
