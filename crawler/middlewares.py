@@ -2,7 +2,8 @@
 
 `PrivateAddressMiddleware` keeps the crawler off private, loopback and link-local networks
 (SSRF): a feed can link or redirect anywhere, and a host name can resolve anywhere. Only a
-source with `allow_private = true` may reach such an address, and only on its own hosts.
+source with `allow_private = true` may reach such an address, and only on its own hosts and
+the ports of its start URLs.
 """
 
 import ipaddress
@@ -37,10 +38,6 @@ def _literal(host: str) -> Address | None:
         return None
 
 
-def _on_host(host: str, domains: set[str]) -> bool:
-    return any(host == domain or host.endswith("." + domain) for domain in domains)
-
-
 class PrivateAddressMiddleware:
     """Refuse non-public addresses, checked before the request (literal or DNS answer) and
     after it (the peer the response came from), so redirects and DNS tricks are covered too.
@@ -60,17 +57,19 @@ class PrivateAddressMiddleware:
     def _spider_opened(self, spider: Any) -> None:
         self.sources = {source.name: source for source in getattr(spider, "sources", [])}
 
-    def _may_be_private(self, request: Request, host: str) -> bool:
+    def _may_be_private(self, request: Request) -> bool:
+        """Only an opted-in source's own hosts *and ports*: `allow_private` for a test site on
+        127.0.0.1:8080 must not open 127.0.0.1:6379 (a database) to links in its feed."""
         source = self.sources.get(request.meta.get("source", ""))
         if source is not None:
-            return source.allow_private and _on_host(host, source.domains)
+            return source.allow_private and source.owns(request.url)
         # Requests of no source (robots.txt): allowed on the hosts of opted-in sources.
-        return any(s.allow_private and _on_host(host, s.domains) for s in self.sources.values())
+        return any(s.allow_private and s.owns(request.url) for s in self.sources.values())
 
     async def process_request(self, request: Request) -> None:
         parts = urlsplit(request.url)
         host = parts.hostname or ""
-        if parts.scheme not in ("http", "https") or self._may_be_private(request, host):
+        if parts.scheme not in ("http", "https") or self._may_be_private(request):
             return
         address = _literal(host)
         if address is None:
@@ -82,11 +81,10 @@ class PrivateAddressMiddleware:
             self._refuse(request, address)
 
     def process_response(self, request: Request, response: Response) -> Response:
-        host = urlsplit(request.url).hostname or ""
         peer = response.ip_address
         if request.meta.get("proxy"):
             return response  # the peer is the proxy, not the site
-        if peer is not None and not is_public(peer) and not self._may_be_private(request, host):
+        if peer is not None and not is_public(peer) and not self._may_be_private(request):
             self._refuse(request, peer)
         return response
 

@@ -322,3 +322,26 @@ def test_control_characters_written_as_references_reach_no_terminal_feed_or_aler
         .fetchone()[0]
     )
     assert "owned" in stored and not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]", stored)
+
+
+def test_allow_private_opens_the_sources_own_port_not_every_port_of_its_host(
+    tmp_path, local_site
+) -> None:
+    other = local_site(write(tmp_path / "other", {"admin/index.html": "<p>internal</p>"}))
+    own = local_site(
+        write(tmp_path / "own", {"feed.xml": rss(), "story/index.html": "<p>story</p>"})
+    )
+    feed = rss(("/story/", "Copper Sky renewed")).replace(
+        "</channel>",
+        f"<item><title>Copper Sky renewed</title><link>{other.url('/admin/')}</link></item>"
+        "</channel>",
+    )
+    (tmp_path / "own" / "feed.xml").write_text(feed)
+    sources = write_sources(
+        tmp_path / "sources.toml",
+        [{"name": "gazette", "tier": 1, "start_urls": [own.url("feed.xml")]}],
+    )
+    result = crawl(sources, tmp_path / "renewals.db")
+    assert "/story/" in own.requests
+    assert other.requests == []  # same host, another port: refused before any connection
+    assert "is not a public address" in result.stderr
