@@ -345,3 +345,32 @@ def test_allow_private_opens_the_sources_own_port_not_every_port_of_its_host(
     assert "/story/" in own.requests
     assert other.requests == []  # same host, another port: refused before any connection
     assert "is not a public address" in result.stderr
+
+
+def test_a_feed_bigger_than_the_article_size_limit_is_read_whole(tmp_path, local_site) -> None:
+    filler = "".join(
+        f"<item><title>Weather report {n}</title><link>{{{{BASE}}}}/weather/{n}/</link></item>"
+        for n in range(90_000)
+    )  # about 6 MB, over DOWNLOAD_MAXSIZE (5 MB)
+    feed = rss(("/copper-sky/", "Copper Sky renewed")).replace("<channel>", "<channel>" + filler)
+    root = write(
+        tmp_path / "site",
+        {
+            "feed.xml": feed,
+            "copper-sky/index.html": page(
+                "Copper Sky renewed",
+                "Netflix has renewed Copper Sky for a third season.",
+                "2026-05-01",
+            ),
+        },
+    )
+    assert (root / "feed.xml").stat().st_size > 5 * 1024 * 1024
+    site = local_site(root)
+    sources = write_sources(
+        tmp_path / "sources.toml",
+        [{"name": "gazette", "tier": 1, "start_urls": [site.url("feed.xml")]}],
+    )
+    db = tmp_path / "renewals.db"
+    ok(crawl(sources, db))
+    (row,) = json_lines(ok(run_renewals("status", "--db", str(db), "--json")).stdout)
+    assert (row["show"], row["status"], row["season"]) == ("Copper Sky", "renewed", 3)

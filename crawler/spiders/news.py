@@ -23,6 +23,8 @@ from crawler.page import parse_article
 from crawler.relevance import is_relevant
 from crawler.sources import Source, load_sources
 
+LISTING_MAXSIZE = 50 * 1024 * 1024  # the sitemap protocol's own limit (uncompressed)
+
 
 class NewsSpider(scrapy.Spider):
     name = "news"
@@ -50,7 +52,13 @@ class NewsSpider(scrapy.Spider):
             errback=self.on_error,
             cb_kwargs={"source": source},
             # a 304 answers a conditional request: the listing is unchanged, not an error
-            meta={"source": source.name, "renewals": "listing", "handle_httpstatus_list": [304]},
+            meta={
+                "source": source.name,
+                "renewals": "listing",
+                "handle_httpstatus_list": [304],
+                # a big outlet's feed or sitemap outgrows the article limit (DOWNLOAD_MAXSIZE)
+                "download_maxsize": LISTING_MAXSIZE,
+            },
             dont_filter=True,
         )
 
