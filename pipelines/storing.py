@@ -28,7 +28,7 @@ from crawler.items import ArticleItem
 from crawler.sources import Source
 from storage import finish_run, open_db, save_article, start_run
 from storage.articles import ArticleOfAnotherSource
-from storage.db import write_transaction
+from storage.db import checkpoint, write_transaction
 from storage.runs import close_dead_runs
 
 logger = logging.getLogger(__name__)
@@ -124,6 +124,12 @@ class StoreArticlePipeline:
             finish_run(self.db, self.run_id, {"reason": reason, **_run_counts(stats)})
         except sqlite3.Error as error:  # the next run closes the row as failed
             logger.error("could not record the end of run %s: %s", self.run_id, error)
+            return
+        if checkpoint(self.db):
+            logger.warning(
+                "the database's write-ahead log keeps growing: another connection holds an "
+                "old read transaction (an open sqlite3 shell or notebook?); close it"
+            )
 
 
 def _source_row(source: Source) -> dict:

@@ -14,6 +14,9 @@ import sqlite_utils
 
 BUSY_TIMEOUT_SECONDS = 30.0  # a crawl and an analyst's export may overlap: wait, don't fail
 CACHE_KIB = 32_000  # SQLite's default 2 MB cache makes listing every show re-read pages
+# The WAL is truncated back to this size once a checkpoint has emptied it: a reader that held
+# an old snapshot (an analyst's open transaction) no longer leaves a huge file behind.
+WAL_SIZE_LIMIT = 64 * 1024 * 1024
 
 
 class DatabaseError(Exception):
@@ -387,6 +390,16 @@ def _schema_version(db: sqlite_utils.Database, path: Path) -> int:
     return version
 
 
+def checkpoint(db: sqlite_utils.Database) -> int:
+    """Copy the WAL into the database as far as readers allow, without waiting for them.
+
+    Returns how many WAL pages are left behind because a reader still holds an older
+    snapshot (0: the WAL can be reused from its start by the next write).
+    """
+    _, wal_pages, copied = db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+    return max(wal_pages - copied, 0)
+
+
 def open_db(path: str | Path) -> sqlite_utils.Database:
     """Open the database file, creating or migrating its schema; WAL on, 30 s busy timeout."""
     path = Path(path)
@@ -400,6 +413,7 @@ def open_db(path: str | Path) -> sqlite_utils.Database:
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_SECONDS)
         db = sqlite_utils.Database(conn)
         db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+        db.execute(f"PRAGMA journal_size_limit = {WAL_SIZE_LIMIT}")
         version = _schema_version(db, path)
         if version < SCHEMA_VERSION:
             db.enable_wal()

@@ -350,3 +350,24 @@ def test_reprocess_killed_then_a_crawl_alerts_nobody_and_reprocess_again_rebuild
     assert count(db, "select count(*) from runs where status = 'running'") == 0
     ok(run_renewals("reprocess", "--db", str(db), "--workers", "2"))
     assert outcome(db) == outcome(control)
+
+
+def test_a_reader_holding_an_old_snapshot_is_reported_and_not_once_it_is_closed(
+    tmp_path, newsroom
+) -> None:
+    site = newsroom()
+    sources = sources_for(tmp_path, site)
+    db = tmp_path / "renewals.db"
+    first = ok(crawl(sources, db))
+    assert "write-ahead log" not in first.stderr
+    analyst = sqlite3.connect(db, isolation_level=None)
+    analyst.execute("begin")
+    analyst.execute("select count(*) from articles").fetchone()  # holds this snapshot
+    site.day = 2
+    try:
+        held = ok(crawl(sources, db))
+    finally:
+        analyst.execute("commit")
+        analyst.close()
+    assert "another connection holds an old read transaction" in held.stderr
+    assert "write-ahead log" not in ok(crawl(sources, db)).stderr
