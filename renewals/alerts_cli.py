@@ -1,5 +1,6 @@
 """`renewals alerts`: send what the outbox holds, list it, and check a target."""
 
+import sqlite3
 from pathlib import Path
 
 import click
@@ -34,7 +35,12 @@ def send(db_path: Path, wait: float) -> None:
     db = open_database(db_path, must_exist=True)
     try:
         with crawl_lock(db_path, wait):
-            changes = finish_left_work(db, kind="alerts send")
+            try:
+                changes = finish_left_work(db, kind="alerts send")
+            except sqlite3.Error as error:
+                raise click.ClickException(
+                    f"cannot flag the changes an interrupted crawl left: {error}"
+                ) from None
             if changes:
                 click.echo(f"flagged {len(changes)} changes an interrupted crawl left", err=True)
             report = deliver_pending(db, due_only=False)
