@@ -374,3 +374,33 @@ def test_a_feed_bigger_than_the_article_size_limit_is_read_whole(tmp_path, local
     ok(crawl(sources, db))
     (row,) = json_lines(ok(run_renewals("status", "--db", str(db), "--json")).stdout)
     assert (row["show"], row["status"], row["season"]) == ("Copper Sky", "renewed", 3)
+
+
+def test_a_consolidation_that_fails_exits_1_and_the_next_run_makes_its_statuses(
+    tmp_path, local_site
+) -> None:
+    site = local_site(renewals_site(tmp_path / "site"))
+    sources = write_sources(
+        tmp_path / "sources.toml",
+        [{"name": "gazette", "tier": 1, "start_urls": [site.url("feed.xml")]}],
+    )
+    db = tmp_path / "renewals.db"
+    database = open_db(db)
+    # As when the database's folder turns read-only just as the crawl consolidates.
+    database.execute(
+        "create trigger readonly before insert on snapshots"
+        " begin select raise(abort, 'attempt to write a readonly database'); end"
+    )
+    failed = crawl(sources, db)
+    assert failed.returncode == 1
+    assert "changes could not be flagged" in failed.stderr
+    assert database["articles"].count == 5
+    assert database["consolidation_queue"].count == 5
+    assert database.execute("select status from runs").fetchall() == [("failed",)]
+    assert ok(run_renewals("status", "--db", str(db))).stdout.strip() == "no statuses"
+
+    database.execute("drop trigger readonly")
+    ok(crawl(sources, db))  # nothing new to fetch, but the queued shows are consolidated
+    statuses = json_lines(ok(run_renewals("status", "--db", str(db), "--json")).stdout)
+    assert sorted(row["show"] for row in statuses) == sorted(SHOWS)
+    assert database["consolidation_queue"].count == 0
