@@ -371,3 +371,63 @@ def test_a_reader_holding_an_old_snapshot_is_reported_and_not_once_it_is_closed(
         analyst.close()
     assert "another connection holds an old read transaction" in held.stderr
     assert "write-ahead log" not in ok(crawl(sources, db)).stderr
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 16 MB tmpfs of its own (needs root; skipped elsewhere), unmounted after the test."""
+    folder = tmp_path / "disk"
+    folder.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", str(folder)], capture_output=True
+    )
+    if mounted.returncode != 0:
+        pytest.skip("cannot mount a tmpfs here")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], check=True)
+
+
+def fill(folder: Path) -> Path:
+    """Write zeros until the file system is full."""
+    filler = folder / "filler"
+    with contextlib.suppress(OSError), filler.open("wb") as out:
+        while True:
+            out.write(b"\0" * 65536)
+            out.flush()
+    return filler
+
+
+def test_disk_full_mid_crawl_then_freed_the_next_crawl_stores_every_article(
+    tmp_path, newsroom, small_disk
+) -> None:
+    site = newsroom(delay=0.05)
+    sources = sources_for(tmp_path, site)
+    db = small_disk / "renewals.db"
+    ok(crawl(sources, db))
+    site.day = 2
+    process = subprocess.Popen(
+        [sys.executable, "-m", "renewals", "crawl", "--sources", str(sources), "--db", str(db)]
+        + [*FAST_LOCAL_CRAWL, "-s", "CONCURRENT_REQUESTS=4"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    day2 = "select count(*) from articles where url like '%/2026/06/%'"
+    wait_for(lambda: count(db, day2) >= 5)
+    filler = fill(small_disk)
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 1
+    assert "articles could not be stored; the next crawl fetches them again" in stderr
+    assert count(db, day2) < len(SHOWS)
+    assert not [line for line in stderr.splitlines() if len(line) > 2000]  # no item dumps
+
+    filler.unlink()
+    ok(crawl(sources, db))
+    assert count(db, day2) == len(SHOWS)
+    assert count(db, "select count(*) from changes") == len(SHOWS)
+    assert count(db, "select count(*) from consolidation_queue") == 0
+    assert count(db, "select count(*) from runs where status = 'running'") == 0
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("pragma integrity_check").fetchone() == ("ok",)
