@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 import sqlite_utils
 
+from storage.db import BUSY_TIMEOUT_SECONDS
 from tests.alerts_support import JsonReceiver, free_port
 from tests.helpers import FAST_LOCAL_CRAWL, crawl, run_renewals, write_sources
 
@@ -431,3 +432,36 @@ def test_disk_full_mid_crawl_then_freed_the_next_crawl_stores_every_article(
     assert count(db, "select count(*) from runs where status = 'running'") == 0
     with sqlite3.connect(db) as conn:
         assert conn.execute("pragma integrity_check").fetchone() == ("ok",)
+
+
+def test_a_write_lock_held_past_the_busy_timeout_fails_some_stores_and_the_next_crawl_retries(
+    tmp_path, newsroom
+) -> None:
+    site = newsroom(delay=0.05)
+    sources = sources_for(tmp_path, site)
+    db = tmp_path / "renewals.db"
+    ok(crawl(sources, db))
+    site.day = 2
+    process = subprocess.Popen(
+        [sys.executable, "-m", "renewals", "crawl", "--sources", str(sources), "--db", str(db)]
+        + [*FAST_LOCAL_CRAWL, "-s", "CONCURRENT_REQUESTS=4"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    day2 = "select count(*) from articles where url like '%/2026/06/%'"
+    wait_for(lambda: count(db, day2) >= 5)
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another writer, for longer than the 30 s busy timeout
+    time.sleep(BUSY_TIMEOUT_SECONDS + 2)
+    holder.execute("ROLLBACK")
+    holder.close()
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 1
+    assert "articles could not be stored; the next crawl fetches them again" in stderr
+    assert "database is locked" in stderr
+    assert count(db, day2) < len(SHOWS)
+
+    ok(crawl(sources, db))
+    assert count(db, day2) == len(SHOWS)
+    assert count(db, "select count(*) from changes") == len(SHOWS)
