@@ -231,7 +231,7 @@ def day_one(tmp_path: Path, site: Newsroom, sources: Path, notify: str) -> Path:
 def test_killed_mid_crawl_the_next_crawl_makes_every_change_and_alert_once(
     tmp_path, newsroom
 ) -> None:
-    site = newsroom(delay=0.05)
+    site = newsroom(delay=0.1)
     sources = sources_for(tmp_path, site)
     with JsonReceiver() as hook, JsonReceiver() as control_hook:
         first = day_one(tmp_path, site, sources, hook.url())
@@ -265,7 +265,7 @@ def test_killed_mid_crawl_the_next_crawl_makes_every_change_and_alert_once(
 
 
 def test_killed_while_consolidating_alerts_send_flags_and_delivers_once(tmp_path, newsroom) -> None:
-    site = newsroom(slow_feed=2.0)
+    site = newsroom()
     sources = sources_for(tmp_path, site, slow=True)
     with JsonReceiver() as hook, JsonReceiver() as control_hook:
         first = day_one(tmp_path, site, sources, hook.url())
@@ -274,6 +274,7 @@ def test_killed_while_consolidating_alerts_send_flags_and_delivers_once(tmp_path
         ok(crawl(sources, control, "--notify", control_hook.url()))
 
         log = tmp_path / "crawl.log"
+        site.slow_feed = 5.0  # keeps this crawl open after its last article
         process = start_crawl(sources, db, "--notify", hook.url(), "--log-file", str(log))
         # Every article is stored while the slow feed keeps the crawl open; then an analyst's
         # write holds the database, so the crawl's consolidation waits inside its transaction.
