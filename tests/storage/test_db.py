@@ -147,3 +147,21 @@ def test_unwritable_file_is_refused_even_for_root(
     monkeypatch.setattr(os, "access", lambda target, mode: False)  # as a non-root user sees it
     with pytest.raises(DatabaseError, match="not writable"):
         open_db(path)
+
+
+def test_a_run_left_running_by_a_dead_process_is_closed_as_failed(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from storage.runs import close_dead_runs, start_run
+
+    db = open_db(tmp_path / "renewals.db")
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True).stdout.strip()  # fmt: skip
+    killed = start_run(db, [])
+    db["runs"].update(killed, {"pid": int(dead)})
+    older_self = start_run(db, [])  # this pid, another run: a container reusing pids
+    current = start_run(db, [])
+    assert sorted(close_dead_runs(db, current=current)) == [killed, older_self]
+    statuses = dict(db.execute("select id, status from runs").fetchall())
+    assert statuses == {killed: "failed", older_self: "failed", current: "running"}
