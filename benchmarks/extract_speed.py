@@ -20,6 +20,7 @@ the shared corpus pages are small (under 5 KB), which flatters a bare parser.
 """
 
 import multiprocessing
+import queue
 import re
 import resource
 import sys
@@ -89,6 +90,20 @@ def _child(name: str, pages: list[bytes], passes: int, results: multiprocessing.
     results.put((name, elapsed, peak_mb, claims))
 
 
+def _result_of(child: multiprocessing.Process, results: multiprocessing.Queue) -> tuple | None:
+    """The child's report, or None once it has died without one (an engine whose import
+    fails, such as trafilatura 2 without lxml_html_clean, must not hang the benchmark)."""
+    while True:
+        try:
+            return results.get(timeout=0.5)
+        except queue.Empty:
+            if not child.is_alive():
+                try:
+                    return results.get(timeout=0.5)  # it may have reported just before exiting
+                except queue.Empty:
+                    return None
+
+
 def main(argv: list[str]) -> int:
     args = [a for a in argv if not a.startswith("--")]
     minimum = 2000
@@ -112,8 +127,12 @@ def main(argv: list[str]) -> int:
     for name in ENGINES:
         child = context.Process(target=_child, args=(name, pages, passes, results))
         child.start()
-        name, elapsed, peak_mb, claims = results.get()
+        result = _result_of(child, results)
         child.join()
+        if result is None:
+            print(f"{name:<12} died (exit code {child.exitcode}) before reporting")
+            continue
+        name, elapsed, peak_mb, claims = result
         rates[name] = total / elapsed
         extra = f", {claims} claims" if name == "renewals" else ""
         print(
@@ -121,6 +140,8 @@ def main(argv: list[str]) -> int:
             f"peak RSS {peak_mb:.0f} MB{extra}"
         )
     for reference in ("lxml", "trafilatura"):
+        if "renewals" not in rates or reference not in rates:
+            continue
         ratio = rates["renewals"] / rates[reference]
         word = "faster" if ratio >= 1 else "slower"
         print(f"renewals is {max(ratio, 1 / ratio):.1f}x {word} than {reference}")

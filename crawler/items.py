@@ -5,19 +5,23 @@ from dataclasses import dataclass, field
 
 @dataclass
 class ArticleItem:
-    """One fetched news article, already reduced to its main content.
+    """One fetched news article.
 
-    `body_html` is the cleaned article fragment (see `crawler.page`), kept so that claims
-    can be re-extracted later without refetching; `claims` is filled by the extract pipeline.
+    The spider only fetches: it fills `url`, `source`, `tier`, `fetched_at` and `html`, the
+    page as downloaded. The extract step parses `html` (in a worker process) into the page's
+    fields and `claims`, puts the page's canonical URL in `url` and drops `html`. `body_html`
+    is the cleaned article fragment (see `crawler.page`), kept so that claims can be
+    re-extracted later without refetching.
     """
 
     url: str
     source: str
     tier: int
-    title: str | None
-    published: str | None
-    modified: str | None
-    body_html: str
-    text: str
     fetched_at: str
+    html: bytes = field(default=b"", repr=False)
+    title: str | None = None
+    published: str | None = None
+    modified: str | None = None
+    body_html: str = field(default="", repr=False)
+    text: str = field(default="", repr=False)
     claims: list[dict] = field(default_factory=list)

@@ -58,4 +58,6 @@ ITEM_PIPELINES = {
 RENEWALS_DB = "renewals.db"
 RENEWALS_SOURCES = None  # path to a sources TOML file; None means the bundled list
 RENEWALS_REFETCH_DAYS = 0  # re-download stored articles published in the last N days
+RENEWALS_EXTRACT_WORKERS = None  # processes that parse pages and extract claims; None: one a core
+RENEWALS_EXTRACT_TIMEOUT = 60.0  # seconds one page may take; then its worker is replaced
 RENEWALS_RETRY_BACKOFF = 2.0  # seconds before the first retry, doubled for each next one

@@ -30,13 +30,13 @@ from scrapy import signals
 
 from crawler.items import ArticleItem
 from crawler.sources import SourcesError, bundled_sources_path
-from pipelines.notify import TargetError, deliver_pending, instantiate, mask_url
 from storage import open_db, show_key
 from storage.outbox import (
     DEFAULT_DIGEST_AFTER,
     DEFAULT_GIVE_UP_AFTER,
     Target,
     parse_transition,
+    pending_deliveries,
     sync_targets,
 )
 
@@ -88,6 +88,10 @@ def load_alert_config(sources_path: str | Path | None, notify: list[str]) -> Ale
     configured = {target.url for target in targets}
     targets += [Target(url) for url in dict.fromkeys(notify) if url not in configured]
     urls = [target.url for target in targets]
+    if not urls:
+        return AlertConfig((), digest_after, timedelta(hours=hours))
+    from pipelines.notify import TargetError, instantiate, mask_url  # Apprise: ~0.1 s to import
+
     duplicate = next((url for url in urls if urls.count(url) > 1), None)
     if duplicate:
         raise SourcesError(f"{where}: target {mask_url(duplicate)!r} is listed twice")
@@ -162,7 +166,12 @@ class AlertPipeline:
         await maybe_deferred_to_future(deferToThread(self._deliver))
 
     def _deliver(self) -> None:
-        report = deliver_pending(open_db(self.db_path), due_only=True)
+        db = open_db(self.db_path)
+        if not pending_deliveries(db, due_only=True):
+            return  # nothing to send: Apprise is not even imported
+        from pipelines.notify import deliver_pending
+
+        report = deliver_pending(db, due_only=True)
         self.stats.set_value("renewals/alerts_sent", report.sent)
         self.stats.set_value("renewals/alerts_pending", report.retrying)
         self.stats.set_value("renewals/alerts_failed", report.failed)

@@ -26,9 +26,9 @@ from twisted.internet import defer
 
 from crawler.items import ArticleItem
 from crawler.sources import Source
-from storage import finish_run, open_db, save_article, start_run
-from storage.articles import ArticleOfAnotherSource
-from storage.db import checkpoint, write_transaction
+from storage import finish_run, open_db, start_run
+from storage.articles import ArticleOfAnotherSource, save_articles
+from storage.db import checkpoint
 from storage.runs import close_dead_runs
 
 logger = logging.getLogger(__name__)
@@ -94,22 +94,17 @@ class StoreArticlePipeline:
         batch, self.pending = self.pending, []
         if not batch:
             return
-        errors: list[Exception | None] = []
         try:
-            with write_transaction(self.db):
-                for article, claims, _ in batch:
-                    try:
-                        save_article(self.db, article, claims, self.run_id)  # a savepoint
-                        errors.append(None)
-                    except Exception as error:  # that article alone is rolled back
-                        errors.append(error)
+            results = save_articles(
+                self.db, [(article, claims) for article, claims, _ in batch], self.run_id
+            )
         except Exception as error:  # the commit failed: nothing of the batch is stored
-            errors = [error] * len(batch)
-        for (_, _, stored), error in zip(batch, errors, strict=True):
-            if error is None:
-                stored.callback(None)
+            results = [error] * len(batch)
+        for (_, _, stored), result in zip(batch, results, strict=True):
+            if isinstance(result, Exception):
+                stored.errback(result)
             else:
-                stored.errback(error)
+                stored.callback(None)
 
     def close_spider(self) -> None:
         self.flush()  # normally empty: Scrapy waits for every item before closing pipelines

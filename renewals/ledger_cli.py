@@ -4,6 +4,7 @@ import csv
 import ctypes
 import importlib.util
 import json
+import multiprocessing
 import os
 import re
 import signal
@@ -25,6 +26,7 @@ from typing import BinaryIO, TextIO
 import click
 
 from crawler.controls import table_cell, without_controls
+from pipelines.worker_guard import guard
 from renewals.options import db_option, open_database
 from storage.articles import replace_claims
 from storage.db import write_transaction
@@ -448,7 +450,13 @@ def _reprocess(db_path: Path, workers: int | None) -> None:
     claims = 0
     failed: list[tuple[str, str]] = []
     try:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        # forked from this single-threaded process; they end with it, even on SIGKILL
+        with ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=multiprocessing.get_context("fork"),
+            initializer=guard,
+            initargs=(os.getpid(),),
+        ) as pool:
             for results in pool.map(_extract_batch, [str(db_path)] * len(batches), batches):
                 with write_transaction(db):
                     for url, found, error in results:

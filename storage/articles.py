@@ -49,6 +49,38 @@ def save_article(
     an undated claim later in time. Returns the keys of the shows the claims are about;
     raises ArticleOfAnotherSource, storing nothing, when another source stored this URL.
     """
+    (stored,) = save_articles(db, [(article, claims)], run_id)
+    if isinstance(stored, Exception):
+        raise stored
+    return stored
+
+
+def save_articles(
+    db: sqlite_utils.Database, batch: list[tuple[dict[str, Any], list[dict]]], run_id: int
+) -> list[set[str] | Exception]:
+    """Store articles with their claims in one transaction, each as `save_article` says.
+
+    Each article is a savepoint: one that fails is rolled back alone, and its exception takes
+    its place in the result (the others' show keys). The full-text index is brought up to date
+    in two statements for the whole batch, not by a trigger per row: the batch's stored rows
+    leave the index first, and come back (new or, for a failed article, as they were) last.
+    """
+    urls = json.dumps([article.get("url") for article, _ in batch])
+    results: list[set[str] | Exception] = []
+    with write_transaction(db):
+        db.execute(UNINDEX_ARTICLES, [urls])
+        for article, claims in batch:
+            try:
+                results.append(_store_article(db, article, claims, run_id))
+            except Exception as error:  # noqa: BLE001 - that article alone is rolled back
+                results.append(error)
+        db.execute(INDEX_ARTICLES, [urls])
+    return results
+
+
+def _store_article(
+    db: sqlite_utils.Database, article: dict[str, Any], claims: list[dict], run_id: int
+) -> set[str]:
     row = {name: article.get(name) for name in ARTICLE_FIELDS}
     row["fetched_at"] = row["fetched_at"] or utc_now()
     row["last_run_id"] = run_id
@@ -66,6 +98,17 @@ def save_article(
 
 class ArticleOfAnotherSource(ValueError):
     """The URL is stored as another source's article: one source never replaces another's."""
+
+
+_BATCH_ROWS = "from articles where url in (select value from json_each(?))"
+# An external-content FTS5 index forgets a row only when told its indexed values.
+UNINDEX_ARTICLES = (
+    "insert into articles_fts (articles_fts, rowid, title, text)"
+    f" select 'delete', rowid, title, text {_BATCH_ROWS}"
+)
+INDEX_ARTICLES = (
+    f"insert into articles_fts (rowid, title, text) select rowid, title, text {_BATCH_ROWS}"
+)
 
 
 _UPDATED = (*ARTICLE_FIELDS[1:], "last_run_id")

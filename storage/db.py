@@ -368,6 +368,14 @@ def _consolidation_queue_v7(db: sqlite_utils.Database) -> None:
     db["runs"].add_column("pid", int)
 
 
+def _fts_by_batch_v8(db: sqlite_utils.Database) -> None:
+    """`storage.articles.save_articles` keeps the full-text index, two statements a batch:
+    the triggers sqlite-utils made cost a statement per row, and re-indexed an article's text
+    whenever any of its columns changed."""
+    for trigger in ("articles_ai", "articles_ad", "articles_au"):
+        db.execute(f"drop trigger if exists {trigger}")
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _create_v1,
     _create_v2_crawl_state,
@@ -376,6 +384,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _robots_cache_v5,
     _cluster_claims_v6,
     _consolidation_queue_v7,
+    _fts_by_batch_v8,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -1,13 +1,13 @@
 """The news spider: fetch feeds and listing pages, then the articles they link to.
 
-It only crawls: feed reading lives in `crawler.feeds`, page parsing in `crawler.page`, and
-everything after the fetch in the item pipelines. Requests carry `meta["renewals"]` =
-"listing" or "article" so that the incremental middlewares (`pipelines.incremental`) know
-which to make conditional and which to check against the database.
+It only crawls: feed reading lives in `crawler.feeds`; an article page is handed on as
+downloaded, and the item pipelines parse it (`crawler.page`, in worker processes) and do
+everything after. Requests carry `meta["renewals"]` = "listing" or "article" so that the
+incremental middlewares (`pipelines.incremental`) know which to make conditional and which
+to check against the database.
 """
 
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
 
@@ -19,7 +19,6 @@ from twisted.python.failure import Failure
 
 from crawler.feeds import parse_listing
 from crawler.items import ArticleItem
-from crawler.page import parse_article
 from crawler.relevance import is_relevant
 from crawler.sources import Source, load_sources
 
@@ -99,18 +98,13 @@ class NewsSpider(scrapy.Spider):
         ):
             self.logger.warning("skipped %s: not an HTML page", response.url)
             return
-        page = parse_article(response.body, response.url)
         self.crawler.stats.inc_value(f"renewals/source/{source.name}/articles")
-        # The URL is the article's key: a canonical naming another site (or a javascript:
-        # or relative one) would let this page replace that site's article.
-        url = page.url if page.url and source.owns(page.url) else response.url
-        if page.url and url != page.url:
-            self.logger.info("%s: ignored canonical URL %r", response.url, page.url[:200])
         yield ArticleItem(
-            **{**asdict(page), "url": url},
+            url=response.url,
             source=source.name,
             tier=source.tier,
             fetched_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            html=response.body,
         )
 
     def on_error(self, failure: Failure) -> None:

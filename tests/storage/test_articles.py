@@ -1,7 +1,9 @@
+import sqlite3
+
 import pytest
 
 from storage import save_article, seen_urls, show_key
-from storage.articles import effective_date
+from storage.articles import effective_date, save_articles
 from tests.storage.conftest import article, claim
 
 
@@ -162,3 +164,57 @@ def test_storing_claims_queues_their_shows_and_the_ones_the_article_dropped(db, 
     assert queued_shows(db) == set()
     store("https://d/1", [claim("Soundtrack", "cancelled", 3)])  # Lodge 49's claim is gone
     assert queued_shows(db) == {"soundtrack", "lodge 49"}
+
+
+def _search(db, words: str) -> list[str]:
+    return [
+        row["url"]
+        for row in db.query(
+            "select articles.url from articles_fts join articles"
+            " on articles.rowid = articles_fts.rowid where articles_fts match ? order by url",
+            [words],
+        )
+    ]
+
+
+def _index_matches_articles(db) -> bool:
+    try:  # FTS5's check of the index against its content table
+        db.execute("insert into articles_fts (articles_fts, rank) values ('integrity-check', 1)")
+    except sqlite3.DatabaseError:
+        return False
+    return True
+
+
+def test_full_text_search_finds_each_articles_latest_text(db, run) -> None:
+    batch = [
+        (
+            article("https://d/1", text="Harbour Lights is renewed"),
+            [claim("Harbour Lights", "renewed", 2)],
+        ),
+        (article("https://d/2", text="Copper Sky ends"), [claim("Copper Sky", "ending", 3)]),
+    ]
+    assert save_articles(db, batch, run) == [{"harbour lights"}, {"copper sky"}]
+    save_article(db, article("https://d/1", text="Harbour Lights is cancelled"), [], run)
+    assert _search(db, "cancelled") == ["https://d/1"]
+    assert _search(db, "renewed") == []
+    assert _search(db, "copper") == ["https://d/2"]
+    assert _index_matches_articles(db)
+
+
+def test_an_article_that_fails_in_a_batch_keeps_its_stored_text_searchable(db, run) -> None:
+    save_article(db, article("https://d/1", text="first words"), [], run)
+    bad = claim("Broken", "maybe", 2)
+    results = save_articles(
+        db,
+        [
+            (article("https://d/1", text="second words"), [bad]),
+            (article("https://d/2", text="other words"), []),
+        ],
+        run,
+    )
+    assert isinstance(results[0], ValueError) and results[1] == set()
+    assert db["articles"].get("https://d/1")["text"] == "first words"
+    assert _search(db, "first") == ["https://d/1"]
+    assert _search(db, "second") == []
+    assert _search(db, "words") == ["https://d/1", "https://d/2"]
+    assert _index_matches_articles(db)
