@@ -100,7 +100,8 @@ class PrivateAddressMiddleware:
 class RetryBackoffMiddleware:
     """Wait before each retry, doubling the wait each time (Scrapy retries at once).
 
-    Place it before RetryMiddleware: it sees the retried request on its way back in.
+    Place it before every middleware that can fail a request, the address check's DNS lookup
+    included: a retried request comes back in at the top of the chain.
     """
 
     def __init__(self, base_delay: float) -> None:

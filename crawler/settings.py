@@ -35,11 +35,13 @@ LOG_LEVEL = "INFO"
 LOG_FORMATTER = "crawler.logformatter.ArticleLogFormatter"  # an item is a whole page: log its URL
 
 DOWNLOADER_MIDDLEWARES = {
+    # first: a retried request waits before anything else, the address check's DNS lookup
+    # included, so a brief DNS outage is waited out rather than retried at once
+    "crawler.middlewares.RetryBackoffMiddleware": 40,
     # before robots.txt, so a refused host is not even asked for its robots.txt
     "crawler.middlewares.PrivateAddressMiddleware": 50,
     # before RetryMiddleware (550): sees a request's final failure or response, not each retry
     "pipelines.incremental.ConditionalRequestMiddleware": 540,
-    "crawler.middlewares.RetryBackoffMiddleware": 560,
     "crawler.middlewares.SourceRequestsMiddleware": 950,
 }
 SPIDER_MIDDLEWARES = {

@@ -175,8 +175,9 @@ class AlertPipeline:
         self.stats.set_value("renewals/alerts_sent", report.sent)
         self.stats.set_value("renewals/alerts_pending", report.retrying)
         self.stats.set_value("renewals/alerts_failed", report.failed)
-        for error in report.errors:
-            logger.warning("alert not delivered: %s", error)
+        self.stats.set_value("renewals/alert_errors", list(report.errors))
+        for error in report.errors:  # the crawl command's report says it on stderr
+            logger.info("alert not delivered: %s", error)
         if report.attempted:
             logger.info(
                 "alerts: %d sent, %d pending, %d given up",

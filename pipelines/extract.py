@@ -177,7 +177,11 @@ class _Context:
 def extract_file(path: str, url: str | None = None) -> list[dict]:
     """The `renewals extract` records for one saved page; OSError if it cannot be read."""
     with open(path, "rb") as handle:
-        data = handle.read()
+        return extract_page(handle.read(), path, url)
+
+
+def extract_page(data: bytes, path: str, url: str | None = None) -> list[dict]:
+    """The `renewals extract` records for one page's bytes, read from `path`."""
     page = parse_article(data, url)
     return [
         {

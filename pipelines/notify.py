@@ -23,6 +23,7 @@ import apprise
 import sqlite_utils
 
 from storage import outbox
+from storage.wording import status_words
 
 EVIDENCE_MAX = 300
 FIELD_MAX = 120
@@ -193,9 +194,7 @@ def escape(text: str, body_format: apprise.NotifyFormat) -> str:
 
 
 def _state(status: str | None, season: int | None) -> str:
-    if status is None:
-        return "none"
-    return status if season is None else f"{status} (season {season})"
+    return status_words(status, season)
 
 
 def _link(url: str | None, body_format: apprise.NotifyFormat) -> str:

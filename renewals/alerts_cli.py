@@ -10,7 +10,7 @@ from renewals.options import db_option, open_database
 
 @click.group()
 def alerts() -> None:
-    """Alert deliveries: send pending ones, list them, test a target."""
+    """Alert deliveries: send pending ones, list them, purge failed ones, test a target."""
 
 
 @alerts.command()
@@ -67,7 +67,13 @@ def list_(db_path: Path) -> None:
     from storage.outbox import list_deliveries
 
     when = {"sent": "sent_at", "pending": "next_attempt_at", "failed": "first_failed_at"}
-    for row in list_deliveries(open_database(db_path, must_exist=True)):
+    rows = list_deliveries(open_database(db_path, must_exist=True))
+    if not rows:
+        click.echo(
+            "no deliveries (alerts are queued when a crawl with --notify flags a change)",
+            err=True,
+        )
+    for row in rows:
         line = (
             f"{row['status']:<7}  {row['alert_id']}  {change_title(row['message'])}"
             f"  to {mask_url(row['url'])}  attempts={row['attempts']}"
@@ -76,6 +82,16 @@ def list_(db_path: Path) -> None:
         if row["last_error"]:
             line += f"  error={row['last_error']}"
         click.echo(line)
+
+
+@alerts.command()
+@db_option
+def purge(db_path: Path) -> None:
+    """Delete the deliveries given up on (failed); their changes stay in the database."""
+    from storage.outbox import purge_failed
+
+    removed = purge_failed(open_database(db_path, must_exist=True))
+    click.echo(f"removed {removed} failed deliver{'y' if removed == 1 else 'ies'}", err=True)
 
 
 @alerts.command()

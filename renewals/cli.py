@@ -6,6 +6,7 @@ import sys
 import click
 
 from renewals.alerts_cli import alerts
+from renewals.check_cli import check
 from renewals.crawl_cli import crawl
 from renewals.ledger_cli import LEDGER_COMMANDS
 from renewals.sources_cli import sources
@@ -20,6 +21,9 @@ class OneLineErrorGroup(click.Group):
             if isinstance(result, int):  # click's ctx.exit(code) when not standalone
                 sys.exit(result)
             return result
+        except click.exceptions.NoArgsIsHelpError as error:  # bare `renewals`: help, not an error
+            click.echo(error.ctx.get_help())
+            sys.exit(0)
         except click.UsageError as error:
             click.echo(f"Error: {error.format_message()}", err=True)
             sys.exit(error.exit_code)
@@ -41,21 +45,34 @@ def cli() -> None:
 @click.option("--url", help="Canonical URL to report when the page has none.")
 @click.argument("paths", nargs=-1, required=True)
 def extract(url: str | None, paths: tuple[str, ...]) -> None:
-    """Print the claims in saved HTML pages, one JSON object a line."""
-    from pipelines.extract import extract_file
+    """Print the claims in saved HTML pages (- for standard input), one JSON object a line.
+
+    An input that is not HTML (an image, JSON, an empty file) is skipped with a line on stderr.
+    """
+    from pipelines.extract import extract_page
+    from renewals.page_input import not_html
 
     failed = False
     for path in paths:
         try:
-            records = extract_file(path, url)
+            data = sys.stdin.buffer.read() if path == "-" else _read(path)
         except OSError as error:
             click.echo(f"Error: cannot read {path}: {error.strerror or error}", err=True)
             failed = True
             continue
-        for record in records:
+        reason = not_html(data)
+        if reason is not None:
+            click.echo(f"skipped {path}: {reason}", err=True)
+            continue
+        for record in extract_page(data, path, url):
             click.echo(json.dumps(record, ensure_ascii=False))
     if failed:
         sys.exit(1)
+
+
+def _read(path: str) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read()
 
 
 @cli.command()
@@ -67,6 +84,7 @@ def demo() -> None:
 
 
 cli.add_command(crawl)
+cli.add_command(check)
 cli.add_command(alerts)
 cli.add_command(sources)
 for command in LEDGER_COMMANDS:

@@ -2,7 +2,8 @@
 
 Made for cron: a lock keeps overlapping runs apart, `--quiet` prints only what needs a look,
 and the exit status is non-zero only when the crawl could not do its job (bad sources file,
-unusable database, every source failed, interrupted, articles or changes not stored).
+unusable database, every source failed, interrupted, articles or changes not stored). What it
+prints: renewals.crawl_report.
 """
 
 import sys
@@ -12,26 +13,11 @@ import click
 
 from crawler.sources import Source, SourcesError, load_sources
 from renewals.options import db_option, open_database
-from storage.crawl_state import answered, silent_sources
+from renewals.setting_overrides import OverrideError, parse_overrides
+from storage.crawl_state import silent_sources
+from storage.outbox import delivery_counts
 
 SILENT_RUNS = 3  # a source that answered before but not in this many runs is reported
-
-
-def _parse_overrides(pairs: tuple[str, ...]) -> dict[str, str]:
-    overrides = {}
-    for pair in pairs:
-        name, sep, value = pair.partition("=")
-        if not sep or not name:
-            raise click.BadParameter(f"expected NAME=VALUE, got {pair!r}", param_hint="-s")
-        overrides[name] = value
-    return overrides
-
-
-def _source_counts(stats: dict, source: Source) -> dict[str, int]:
-    prefix = f"renewals/source/{source.name}/"
-    return {
-        key.removeprefix(prefix): value for key, value in stats.items() if key.startswith(prefix)
-    }
 
 
 @click.command()
@@ -45,7 +31,15 @@ def _source_counts(stats: dict, source: Source) -> dict[str, int]:
 @click.option(
     "-s", "setting", multiple=True, metavar="NAME=VALUE", help="Override a Scrapy setting."
 )
-@click.option("--quiet", is_flag=True, help="Print warnings and errors only (for cron).")
+@click.option(
+    "--source",
+    "only",
+    multiple=True,
+    metavar="NAME",
+    help="Crawl only this source of the file (repeatable): try one out, with --db a scratch file.",
+)
+@click.option("--quiet", is_flag=True, help="Print only what needs a look (for cron).")
+@click.option("--verbose", is_flag=True, help="Scrapy's full log (INFO), not only warnings.")
 @click.option(
     "--wait",
     type=click.FloatRange(min=0),
@@ -75,7 +69,9 @@ def crawl(
     sources_path: Path | None,
     db_path: Path,
     setting: tuple[str, ...],
+    only: tuple[str, ...],
     quiet: bool,
+    verbose: bool,
     wait: float,
     log_file: Path | None,
     refetch_days: float,
@@ -83,6 +79,7 @@ def crawl(
 ) -> None:
     """Crawl the sources, extract and store claims, and flag status changes."""
     from pipelines.alerting import load_alert_config
+    from renewals.crawl_report import crawl_report
     from renewals.crawling import (
         CrawlLocked,
         LockFileError,
@@ -91,16 +88,19 @@ def crawl(
         run_crawl,
     )
 
-    overrides = _parse_overrides(setting)
-    progress = sys.stderr.isatty() and not quiet and log_file is None
-    if log_file is not None:
+    try:
+        overrides = parse_overrides(setting)
+    except OverrideError as error:
+        raise click.UsageError(str(error)) from error
+    progress = sys.stderr.isatty() and not quiet and not verbose and log_file is None
+    if log_file is not None:  # a file is for the full story; the terminal for what matters
         overrides.setdefault("LOG_FILE", str(log_file))
-    elif quiet or progress:  # a progress line and a scrolling log do not mix
+    elif not verbose:
         overrides.setdefault("LOG_LEVEL", "WARNING")
     if refetch_days:
         overrides.setdefault("RENEWALS_REFETCH_DAYS", str(refetch_days))
     try:
-        sources = load_sources(sources_path)
+        sources = _chosen(load_sources(sources_path), only)
         load_alert_config(sources_path, list(notify))  # fail fast on a bad target
     except SourcesError as error:
         raise click.ClickException(str(error)) from error
@@ -117,32 +117,34 @@ def crawl(
     except LockFileError as error:
         raise click.ClickException(str(error)) from error
 
-    if not quiet:
-        click.echo(
-            f"crawl finished: {stats.get('response_received_count', 0)} pages, "
-            f"{stats.get('renewals/articles', 0)} articles, "
-            f"{stats.get('renewals/claims', 0)} claims, "
-            f"{stats.get('renewals/changes', 0)} changes",
-            err=True,
+    silent = [
+        f"warning: source {name!r} has yielded nothing in its last {SILENT_RUNS} runs "
+        "(feed moved or layout changed?); see `renewals sources`"
+        for name in silent_sources(db, [source.name for source in sources], runs=SILENT_RUNS)
+    ]
+    outbox = delivery_counts(db)
+    stats = {
+        **stats,
+        "renewals/alert_targets": outbox["targets"],
+        "renewals/outbox_pending": outbox["pending"],
+    }
+    report = crawl_report(stats, sources, quiet, silent)
+    for line in [*report.problems, report.summary]:
+        if line:
+            click.echo(line, err=True)
+    if report.exit_code:
+        sys.exit(report.exit_code)
+
+
+def _chosen(sources: list[Source], names: tuple[str, ...]) -> list[Source]:
+    """The sources named by --source (all when none is), raising SourcesError for a name the
+    file does not have."""
+    if not names:
+        return sources
+    known = {source.name for source in sources}
+    unknown = [name for name in names if name not in known]
+    if unknown:
+        raise SourcesError(
+            f"no source named {unknown[0]!r}; the sources are: {', '.join(sorted(known))}"
         )
-    for name in silent_sources(db, [source.name for source in sources], runs=SILENT_RUNS):
-        click.echo(
-            f"warning: source {name!r} has yielded nothing in its last {SILENT_RUNS} runs "
-            "(feed moved or layout changed?); see `renewals sources`",
-            err=True,
-        )
-    reason = stats.get("finish_reason")
-    if reason != "finished":
-        raise click.ClickException(f"crawl did not finish: {reason}")
-    not_stored = stats.get("renewals/store_failed", 0)
-    if not_stored:
-        raise click.ClickException(
-            f"{not_stored} articles could not be stored; the next crawl fetches them again"
-        )
-    if stats.get("renewals/consolidation_failed"):
-        raise click.ClickException(
-            "changes could not be flagged; the next crawl or `renewals alerts send` flags them"
-        )
-    failed = [s.name for s in sources if not answered(_source_counts(stats, s))]
-    if failed and len(failed) == len(sources):
-        raise click.ClickException(f"every source failed: {', '.join(failed)}")
+    return [source for source in sources if source.name in names]

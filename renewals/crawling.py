@@ -1,9 +1,10 @@
 """Run one crawl in this process: settings from the project, the command line and overrides;
-the lock that keeps overlapping cron runs apart; the live progress line."""
+the lock that keeps overlapping cron runs apart; the live progress line; the word on Ctrl-C."""
 
 import fcntl
 import logging
 import os
+import signal
 import sys
 import time
 from collections.abc import Iterator
@@ -28,9 +29,13 @@ def crawl_settings(
     settings.set("RENEWALS_DB", str(db_path), priority="cmdline")
     if sources_path is not None:
         settings.set("RENEWALS_SOURCES", str(sources_path), priority="cmdline")
+    extensions = {
+        **settings.getdict("EXTENSIONS"),
+        "renewals.crawling.NoRepeats": 0,
+    }
     if progress:
-        extensions = {**settings.getdict("EXTENSIONS"), "renewals.crawling.ProgressLine": 0}
-        settings.set("EXTENSIONS", extensions, priority="cmdline")
+        extensions["renewals.crawling.ProgressLine"] = 0
+    settings.set("EXTENSIONS", extensions, priority="cmdline")
     settings.setdict(overrides, priority="cmdline")
     return settings
 
@@ -40,8 +45,65 @@ def run_crawl(settings: Settings, sources: list[Source]) -> dict[str, Any]:
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(NewsSpider)
     process.crawl(crawler, sources=sources)
+    from twisted.internet import reactor  # installed by CrawlerProcess
+
+    # Scrapy installs its shutdown handlers as the reactor starts; announce them once it runs
+    reactor.callWhenRunning(reactor.callLater, 0, _announce_interrupts, crawler.stats)
     process.start()
     return crawler.stats.get_stats()
+
+
+def _announce_interrupts(stats: Any) -> None:
+    """Say at once that Ctrl-C (or SIGTERM) was heard, before Scrapy's graceful stop, which
+    lets in-flight requests finish; the signal's name goes in the stats for the final line."""
+    new_line = "\n" if sys.stderr.isatty() else ""  # off the "^C" and the progress line
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        scrapy_handler = signal.getsignal(signum)
+        if not callable(scrapy_handler):
+            continue
+
+        def announce(number: int, frame: Any, scrapy_handler: Any = scrapy_handler) -> None:
+            name = signal.Signals(number).name
+            stats.set_value("renewals/interrupted_by", name)
+            # os.write: print() from a signal handler can collide with a write in progress
+            os.write(
+                sys.stderr.fileno(),
+                f"{new_line}interrupted ({name}): finishing in-flight requests;"
+                " press Ctrl-C again to stop at once\n".encode(),
+            )
+            scrapy_handler(number, frame)
+
+        signal.signal(signum, announce)
+
+
+class NoRepeats:
+    """Drop log records that say again what the crawl command's report says once: Scrapy's
+    "Gave up retrying" a failure the spider counts, the traceback of a robots.txt that could
+    not be fetched (its site's feed fails the same way, and is reported), Apprise's warning on
+    each alert not sent (a handler filter: Apprise reads its own warnings back for the error
+    message). Kept at LOG_LEVEL=DEBUG."""
+
+    REPEATERS = (
+        "scrapy.downloadermiddlewares.retry",
+        "scrapy.downloadermiddlewares.robotstxt",
+        "apprise",
+    )
+
+    def __init__(self, crawler: Any) -> None:
+        self.active = crawler.settings.get("LOG_LEVEL") != "DEBUG"
+        crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> "NoRepeats":
+        return cls(crawler)
+
+    def spider_opened(self, spider: Any) -> None:
+        if self.active:  # Scrapy installs its log handler as the crawl starts: now it is there
+            for handler in logging.getLogger().handlers:
+                handler.addFilter(self.not_a_repeat)
+
+    def not_a_repeat(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= logging.CRITICAL or not record.name.startswith(self.REPEATERS)
 
 
 class CrawlLocked(Exception):

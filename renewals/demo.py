@@ -11,9 +11,15 @@ import time
 from importlib import resources
 from pathlib import Path
 
+import apprise
 import click
 
+from pipelines.notify import render_change
 from renewals.localsite import LocalSite
+from storage import open_db
+from storage.outbox import MESSAGE_FIELDS, alert_id
+from storage.queries import list_changes, show_key
+from storage.wording import status_words
 
 DEMO_SITE = Path(str(resources.files("renewals").joinpath("demo_site")))
 FAST_LOCAL_CRAWL = [
@@ -45,7 +51,8 @@ def renewals(*args: str) -> None:
 
 
 def run_demo(workdir: Path | None = None) -> Path:
-    """Crawl day 1, then day 2, print statuses and changes; return the database path."""
+    """Crawl day 1, then day 2; print the statuses, the changes, the alerts they would have
+    sent and what to try next; return the database path."""
     started = time.monotonic()
     workdir = Path(workdir or tempfile.mkdtemp(prefix="renewals-demo-"))
     db_path = workdir / "demo.db"
@@ -61,9 +68,31 @@ def run_demo(workdir: Path | None = None) -> Path:
             )  # fmt: skip
     click.secho("\n== current status ==", bold=True)
     renewals("status", "--db", str(db_path))
-    click.secho("\n== flagged changes ==", bold=True)
-    renewals("changes", "--db", str(db_path))
-    click.echo(f"\nDemo finished in {time.monotonic() - started:.1f} s.")
-    click.echo(f"The demo database is {db_path}; query it with:")
-    click.echo(f'  sqlite-utils {db_path} "select * from recent_changes" --table')
+    changes = list_changes(open_db(db_path))
+    click.secho("\n== flagged changes: what changed between day 1 and day 2 ==", bold=True)
+    for change in changes:
+        click.echo(f"  {change_line(change)}")
+    click.secho("\n== the alert each change would have sent (crawl --notify URL) ==", bold=True)
+    for change in changes:
+        message = {field: change[field] for field in MESSAGE_FIELDS}
+        identity = alert_id({**change, "show_key": show_key(change["show"])})
+        _, body = render_change(message, identity, apprise.NotifyFormat.TEXT, False)
+        click.echo("".join(f"  {line}\n" for line in body.splitlines()))
+    click.echo(f"Demo finished in {time.monotonic() - started:.1f} s. Next, try:")
+    click.echo(f"  renewals status --db {db_path}")
+    click.echo(f"  renewals scorecard --db {db_path} -o scorecard.html")
+    click.echo(f"  renewals serve --db {db_path}    # Datasette: pip install -e '.[ui]'")
     return db_path
+
+
+def change_line(change: dict) -> str:
+    """One change in a line: "X: renewed for season 2 -> cancelled after season 1 (Netflix,
+    announced 2026-11-19)"."""
+    before = status_words(change["from_status"], change["from_season"])
+    after = status_words(change["to_status"], change["to_season"])
+    details = ", ".join(
+        part
+        for part in (change["network"], change["announced"] and f"announced {change['announced']}")
+        if part
+    )
+    return f"{change['show']}: {before} -> {after}" + (f" ({details})" if details else "")

@@ -6,7 +6,6 @@ import importlib.util
 import json
 import multiprocessing
 import os
-import re
 import signal
 import sqlite3
 import subprocess
@@ -27,6 +26,7 @@ import click
 
 from crawler.controls import table_cell, without_controls
 from pipelines.worker_guard import guard
+from renewals.dates import date_callback
 from renewals.options import db_option, open_database
 from storage.articles import replace_claims
 from storage.db import write_transaction
@@ -37,41 +37,41 @@ from storage.queries import (
     current_statuses_json,
     list_changes,
     show_history,
+    statuses_announced_by,
     statuses_as_of,
 )
 from storage.runs import finish_run, start_run
+from storage.verdicts import with_verdicts
+from storage.wording import status_words
 
 STATUSES = ("renewed", "cancelled", "ending", "pending")
 
 json_option = click.option("--json", "as_json", is_flag=True, help="One JSON object a line.")
+csv_option = click.option("--csv", "as_csv", is_flag=True, help="CSV with a header row.")
+CHANGE_FIELDS = (
+    "show", "season", "from_status", "from_season", "to_status", "to_season", "network",
+    "announced", "detected_at", "source", "url",
+)  # fmt: skip
 network_option = click.option("--network", help="Only this network (case-insensitive).")
+
+
+def _status(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """One of STATUSES, in any case; "canceled" (American, TMDB's) is "cancelled"."""
+    if value is None:
+        return None
+    status = value.lower().replace("canceled", "cancelled")
+    if status not in STATUSES:
+        raise click.BadParameter(f"{value!r} is not one of {', '.join(STATUSES)}")
+    return status
+
+
 status_option = click.option(
-    "--status", type=click.Choice(STATUSES, case_sensitive=False), help="Only this status."
+    "--status", callback=_status, metavar="|".join(STATUSES), help="Only this status."
 )
 
 
-_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2}([T ][\d:.+-]+Z?)?)?)?")
-
-
-def _iso_date(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    """Accept YYYY, YYYY-MM or YYYY-MM-DD (optionally with a time): they compare as text."""
-    if value is None:
-        return None
-    try:
-        if not _DATE.fullmatch(value):
-            raise ValueError
-        datetime.fromisoformat((value + "-01-01")[:10] if len(value) < 10 else value)
-    except ValueError:
-        raise click.BadParameter(f"expected a date such as 2020-01-15, got {value!r}") from None
-    return value
-
-
 def since_option(help: str) -> click.Option:
-    return click.option("--since", callback=_iso_date, metavar="DATE", help=help)
-
-
-def _value(value: object) -> str:
-    return "" if value is None else str(value)
+    return click.option("--since", callback=date_callback, metavar="DATE", help=help)
 
 
 def echo_table(rows: Sequence[dict], columns: Sequence[str], empty: str) -> None:
@@ -95,6 +95,12 @@ def echo_tuples(rows: Sequence[Sequence], columns: Sequence[str], empty: str) ->
 _to_json = json.JSONEncoder(ensure_ascii=False).encode
 
 
+def echo_csv(rows: Sequence[Sequence], columns: Sequence[str]) -> None:
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows(rows)
+
+
 def echo_json_lines(rows: Sequence[dict]) -> None:
     if rows:
         click.echo("\n".join(map(_to_json, rows)))
@@ -103,31 +109,55 @@ def echo_json_lines(rows: Sequence[dict]) -> None:
 @click.command()
 @db_option
 @json_option
+@csv_option
 @status_option
 @network_option
-@since_option("Only statuses decided on or after DATE.")
-@click.option("--as-of", callback=_iso_date, metavar="DATE", help="What we believed on DATE.")
+@since_option("Only statuses announced on or after DATE.")
+@click.option(
+    "--announced-by",
+    callback=date_callback,
+    metavar="DATE",
+    help="What had been announced by DATE: each show's latest decision announced by then.",
+)
+@click.option(
+    "--believed-on",
+    "--as-of",
+    "believed_on",
+    callback=date_callback,
+    metavar="DATE",
+    help="What renewals believed on DATE: the statuses its crawls had seen by then.",
+)
 @click.argument("show", required=False)
 def status(
     db_path: Path,
     as_json: bool,
+    as_csv: bool,
     status: str | None,
     network: str | None,
     since: str | None,
-    as_of: str | None,
+    announced_by: str | None,
+    believed_on: str | None,
     show: str | None,
 ) -> None:
-    """Each show's current consolidated status (or one SHOW's)."""
+    """Each show's current consolidated status (or one SHOW's).
+
+    \b
+    DATE is 2026-11-05, 2026-11, 2026, 2026-11-05T09:30 (UTC), or back from now: 12h, 7d, 2w.
+    """
     db = open_database(db_path, must_exist=True)
-    filters = {"status": status and status.lower(), "network": network, "since": since}
-    if as_json and not as_of:
+    if announced_by and believed_on:
+        raise click.UsageError("--announced-by and --believed-on ask different questions: pick one")
+    filters = {"status": status, "network": network, "since": since}
+    past = announced_by or believed_on
+    if as_json and not past:
         lines = current_statuses_json(db, show, **filters)
         if lines:
             click.echo("\n".join(lines))
         return
     columns = ("show", "status", "season", "network", "since", "source", "url", "disputes")
-    if as_of:
-        rows = statuses_as_of(db, as_of, show, **filters)
+    if past:
+        read = statuses_announced_by if announced_by else statuses_as_of
+        rows = read(db, past, show, **filters)
         if as_json:
             echo_json_lines(rows)
             return
@@ -136,33 +166,60 @@ def status(
         table = current_status_rows(db, columns, show, **filters)
     if show is not None and not table:
         raise click.ClickException(f"no status known for {show!r}")
-    echo_tuples(table, columns, "no statuses")
+    if as_csv:
+        echo_csv(table, columns)
+        return
+    worded = [(r[0], status_words(r[1], r[2]), *r[3:]) for r in table]
+    headers = ("show", "status", "network", "since", "source", "url", "disputes")
+    echo_tuples(worded, headers, "no statuses")
 
 
 @click.command()
 @db_option
 @json_option
+@csv_option
 @status_option
 @network_option
-@since_option("Only changes detected on or after DATE.")
+@since_option("Only changes a crawl detected on or after DATE.")
+@click.option(
+    "--announced-since",
+    callback=date_callback,
+    metavar="DATE",
+    help="Only changes whose decision was announced on or after DATE.",
+)
 @click.option("--show", help="Only this show.")
+@click.option("--limit", type=click.IntRange(min=1), metavar="N", help="Only the latest N.")
 def changes(
     db_path: Path,
     as_json: bool,
+    as_csv: bool,
     status: str | None,
     network: str | None,
     since: str | None,
+    announced_since: str | None,
     show: str | None,
+    limit: int | None,
 ) -> None:
-    """Flagged status changes, oldest first."""
+    """Flagged status changes, oldest first.
+
+    \b
+    DATE is 2026-11-05, 2026-11, 2026, 2026-11-05T09:30 (UTC), or back from now: 12h, 7d, 2w.
+    """
     db = open_database(db_path, must_exist=True)
-    rows = list_changes(db, since, status=status and status.lower(), network=network, show=show)
+    rows = list_changes(
+        db, since, status=status, network=network, show=show, announced_since=announced_since
+    )
+    if limit is not None:
+        rows = rows[-limit:]
     if as_json:
         echo_json_lines(rows)
         return
+    if as_csv:
+        echo_csv([tuple(map(row.get, CHANGE_FIELDS)) for row in rows], CHANGE_FIELDS)
+        return
     for row in rows:
-        row["from"] = f"{_value(row['from_status'])}/{_value(row['from_season'])}"
-        row["to"] = f"{row['to_status']}/{_value(row['to_season'])}"
+        row["from"] = status_words(row["from_status"], row["from_season"])
+        row["to"] = status_words(row["to_status"], row["to_season"])
     echo_table(
         rows, ("detected_at", "show", "from", "to", "network", "announced", "url"), "no changes"
     )
@@ -173,51 +230,55 @@ def changes(
 @json_option
 @click.argument("show")
 def history(db_path: Path, as_json: bool, show: str) -> None:
-    """SHOW's timeline: each status it had, the claims behind them, and open disputes."""
+    """SHOW's timeline: each status it had, every claim with whether it counted and why, and
+    open disputes."""
     db = open_database(db_path, must_exist=True)
     timeline = show_history(db, show)
     if timeline is None:
         raise click.ClickException(f"no show {show!r} in {db_path}")
+    with_verdicts(timeline["claims"])  # used, superseded, confirms, disputed, older news...
     if as_json:
         click.echo(json.dumps(timeline, ensure_ascii=False))
         return
     click.secho(timeline["show"], bold=True)
     if len(timeline["aliases"]) > 1:
         click.echo("also written: " + ", ".join(timeline["aliases"]))
+    for row in timeline["snapshots"] + timeline["claims"]:
+        row["decision"] = status_words(row["status"], row["season"])
+    for row in timeline["disputes"]:
+        row["claimed"] = status_words(row["claimed_status"], row["claimed_season"])
     click.echo("\nstatus history")
     echo_table(
         timeline["snapshots"],
-        ("taken_at", "status", "season", "network", "since", "source", "url"),
+        ("taken_at", "decision", "network", "since", "source", "url"),
         "no firm status yet",
     )
     click.echo("\nclaims, in the order the decisions were made")
     echo_table(
         timeline["claims"],
-        ("effective", "status", "season", "network", "confidence", "source", "tier", "url"),
+        ("effective", "decision", "verdict", "why", "source", "tier", "url"),
         "no claims",
     )
     if timeline["disputes"]:
         click.echo("\nopen disputes (contradictions that did not change the status)")
-        echo_table(
-            timeline["disputes"],
-            ("claimed_status", "claimed_season", "source", "tier", "url"),
-            "",
-        )
+        echo_table(timeline["disputes"], ("claimed", "source", "tier", "url"), "")
 
 
 # Our status beside the nearest value of the public TV databases, for users who sync with them.
 # TMDB's `status` field and TVmaze's `status` field have no "final season announced" or
 # "undecided": an ending show has had its end decided, an undecided one is still returning.
+# An ending show is still returning for its final season: TMDB and TVmaze say "Ended" only once
+# it has aired, which the news does not tell.
 TMDB_STATUS = {
     "renewed": "Returning Series",
     "cancelled": "Canceled",
-    "ending": "Ended",
+    "ending": "Returning Series",
     "pending": "Returning Series",
 }
 TVMAZE_STATUS = {
     "renewed": "Running",
     "cancelled": "Ended",
-    "ending": "Ended",
+    "ending": "Running",
     "pending": "To Be Determined",
 }
 EXPORT_COLUMNS = (
@@ -246,11 +307,10 @@ def export(
             "tmdb_status": TMDB_STATUS[row["status"]],
             "tvmaze_status": TVMAZE_STATUS[row["status"]],
         }
-        for row in current_statuses(db, status=status and status.lower(), network=network)
+        for row in current_statuses(db, status=status, network=network)
     ]
-    if fmt == "json":
-        json.dump(rows, output, ensure_ascii=False, indent=2)
-        output.write("\n")
+    if fmt == "json":  # JSON lines, as every other command prints
+        output.writelines(_to_json(row) + "\n" for row in rows)
         return
     writer = csv.DictWriter(output, EXPORT_COLUMNS, lineterminator="\n")
     writer.writeheader()
@@ -266,10 +326,6 @@ def _rfc3339(value: str | None) -> str:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.isoformat(timespec="seconds").replace("+00:00", "Z")
-
-
-def _season(value: int | None) -> str:
-    return "" if value is None else f" season {value}"
 
 
 def atom_feed(changes_newest_first: Sequence[dict], title: str) -> bytes:
@@ -293,8 +349,8 @@ def atom_feed(changes_newest_first: Sequence[dict], title: str) -> bytes:
     for change in changes_newest_first:
         entry = sub(feed, "entry")
         what = (
-            f"{change['show']}: {change['from_status']}{_season(change['from_season'])}"
-            f" \u2192 {change['to_status']}{_season(change['to_season'])}"
+            f"{change['show']}: {status_words(change['from_status'], change['from_season'])}"
+            f" \u2192 {status_words(change['to_status'], change['to_season'])}"
         )
         identity = "|".join(
             str(change[k])
@@ -329,12 +385,26 @@ def feed(db_path: Path, output: BinaryIO, since: str | None, limit: int, title: 
     output.write(atom_feed(newest_first, title))
 
 
+@click.command()
+@db_option
+@click.option(
+    "-o", "--output", type=click.File("w", encoding="utf-8"), default="-", help="Default: stdout."
+)
+def scorecard(db_path: Path, output: TextIO) -> None:
+    """Write the renewal scorecard: one HTML page, a section per network, shows by status."""
+    from renewals.scorecard import render_scorecard
+
+    output.write(render_scorecard(open_database(db_path, must_exist=True)))
+
+
 METADATA = "datasette-metadata.json"
 
 
 def datasette_metadata(database_name: str) -> dict:
     """The shipped metadata, keyed by this file's name (Datasette names a database by it)."""
-    metadata = json.loads(resources.files("storage").joinpath(METADATA).read_text("utf-8"))
+    text = resources.files("storage").joinpath(METADATA).read_text("utf-8")
+    # links in the descriptions name the database "renewals": make them this file's
+    metadata = json.loads(text.replace('href=\\"/renewals', f'href=\\"/{database_name}'))
     metadata["databases"] = {database_name: metadata["databases"]["renewals"]}
     return metadata
 
@@ -345,7 +415,7 @@ def datasette_metadata(database_name: str) -> dict:
 @click.option("--port", type=click.IntRange(0, 65535), default=8001, show_default=True)
 @click.argument("datasette_args", nargs=-1, type=click.UNPROCESSED)
 def serve(db_path: Path, host: str, port: int, datasette_args: tuple[str, ...]) -> None:
-    """Open the database in Datasette, with titles, descriptions and canned queries.
+    """Open the database in Datasette, with descriptions, canned queries and the scorecard.
 
     Extra arguments go to `datasette serve`. Needs the `ui` extra: pip install -e '.[ui]'.
     Alert target URLs (which may hold passwords) read as NULL in Datasette.
@@ -499,4 +569,4 @@ def _reprocess(db_path: Path, workers: int | None) -> None:
     )
 
 
-LEDGER_COMMANDS = [status, changes, history, export, feed, serve, reprocess]
+LEDGER_COMMANDS = [status, changes, history, export, feed, scorecard, serve, reprocess]

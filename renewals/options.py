@@ -11,7 +11,9 @@ db_option = click.option(
     "--db",
     "db_path",
     default="renewals.db",
+    envvar="RENEWALS_DB",
     show_default=True,
+    show_envvar=True,
     type=click.Path(dir_okay=False, path_type=Path),
     help="SQLite database file.",
 )

@@ -208,7 +208,7 @@ def _create_v1(db: sqlite_utils.Database) -> None:
 
 VIEWS = {
     "current_status": """
-        select title as show, status, season, network, since, url, source, detected_at, key,
+        select title as show, status, season, network, since, url, source, detected_at,
                (select count(*) from dispute_records d where d.show_key = shows.key) as disputes
         from shows where status is not null""",
     "status_history": """

@@ -260,3 +260,16 @@ def list_deliveries(db: sqlite_utils.Database) -> list[dict[str, Any]]:
     for row in rows:
         row["message"] = json.loads(row["message"])
     return rows
+
+
+def delivery_counts(db: sqlite_utils.Database) -> dict[str, int]:
+    """Deliveries by status (pending, sent, failed), and `targets`: the active targets."""
+    counts = dict(db.execute("select status, count(*) from alert_deliveries group by status"))
+    targets = db.execute("select count(*) from alert_targets where active = 1").fetchone()[0]
+    return {"pending": 0, "sent": 0, "failed": 0, **counts, "targets": targets}
+
+
+def purge_failed(db: sqlite_utils.Database) -> int:
+    """Delete the deliveries given up on (their changes stay); returns how many."""
+    with write_transaction(db):
+        return db.execute("delete from alert_deliveries where status = 'failed'").rowcount

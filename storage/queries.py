@@ -53,7 +53,15 @@ def _current_status_sql(select: str, show: str | None, filters: dict) -> tuple[s
     if show is not None:
         filters = {**filters, "key": show_key(show)}
     where, params = _where(filters, {**_STATUS_FILTERS, "key": "key = ?"})
-    return f"select {select} from current_status where {where} order by show collate nocase", params
+    return f"select {select} from ({_CURRENT}) where {where} order by show collate nocase", params
+
+
+# The current_status view with the show key, which analysts need not see (SQLite flattens it).
+_CURRENT = (
+    "select title as show, status, season, network, since, url, source, detected_at, key,"
+    " (select count(*) from dispute_records d where d.show_key = shows.key) as disputes"
+    " from shows where status is not null"
+)
 
 
 def current_statuses(
@@ -120,7 +128,8 @@ _CHANGE_COLUMNS = (
 def list_changes(db: sqlite_utils.Database, since: str | None = None, **filters: Any) -> list[dict]:
     """SPEC change records, oldest first. `since` compares with when the change was detected.
 
-    Filters: status (the new status), network, show, run_id.
+    Filters: status (the new status), network, show, run_id, announced_since (the decision
+    was announced on or after).
     """
     if "show" in filters and filters["show"] is not None:
         filters["show"] = show_key(filters["show"])
@@ -128,6 +137,7 @@ def list_changes(db: sqlite_utils.Database, since: str | None = None, **filters:
         {"since": since, **filters},
         {
             "since": "detected_at >= ?",
+            "announced_since": "announced >= ?",
             "status": "to_status = ?",
             "network": "network = ? collate nocase",
             "show": "show_key = ?",
@@ -178,3 +188,26 @@ def show_history(db: sqlite_utils.Database, show: str) -> dict[str, Any] | None:
             )
         ),
     }
+
+
+def statuses_announced_by(
+    db: sqlite_utils.Database, when: str, show: str | None = None, **filters: Any
+) -> list[dict]:
+    """What had been announced by `when`: each show's latest consolidated decision whose
+    date (`since`, when it was announced) is on or before it, whenever a crawl saw it."""
+    if show is not None:
+        filters = {**filters, "key": show_key(show)}
+    where, params = _where(filters, {**_STATUS_FILTERS, "key": "show_key = ?"})
+    return list(
+        db.query(
+            f"""select show, status, season, network, since, url, source, taken_at as detected_at
+            from status_history where id in (
+                select id from (
+                    select id, row_number() over (
+                        partition by show_key order by since desc, id desc) as newest
+                    from snapshots where since <= ?
+                ) where newest = 1
+            ) and {where} order by show collate nocase""",
+            [_end_of(when), *params],
+        )
+    )

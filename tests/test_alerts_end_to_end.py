@@ -18,8 +18,8 @@ from tests.helpers import FAST_LOCAL_CRAWL, crawl, run_renewals, write_sources
 # Day 1: Harbor Bell renewed/3, Quiet Meridian renewed/2 (first statuses: no changes).
 # Day 2: Harbor Bell renewed/3 -> cancelled/4 and Quiet Meridian renewed/2 -> renewed/3.
 SITE = Path(__file__).parent / "site_alerts"
-HARBOR_BELL = "Harbor Bell: renewed (season 3) -> cancelled (season 4)"
-QUIET_MERIDIAN = "Quiet Meridian: renewed (season 2) -> renewed (season 3)"
+HARBOR_BELL = "Harbor Bell: renewed for season 3 -> cancelled after season 3"
+QUIET_MERIDIAN = "Quiet Meridian: renewed for season 2 -> renewed for season 3"
 
 
 def gazette(tmp_path: Path, local_site, alerts: str = "") -> tuple[object, Path]:
@@ -89,7 +89,7 @@ def test_receiver_down_the_crawl_succeeds_and_later_runs_deliver_once(tmp_path, 
     site.roots[0] = SITE / "day2"
 
     day2 = ok(crawl(sources, db, *notify))  # nothing listens on the port
-    assert "alert not delivered" in day2.stderr
+    assert "warning: 2 alert(s) not delivered, kept for the next crawl" in day2.stderr
     lines = alert_lines(db)
     assert len(lines) == 2
     assert all(x.startswith("pending ") and "attempts=1" in x and "error=" in x for x in lines)

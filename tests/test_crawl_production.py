@@ -270,7 +270,10 @@ def test_a_source_whose_every_url_fails_does_not_stop_the_others(tmp_path, local
     db = tmp_path / "renewals.db"
     result = crawl(sources, db)
     assert result.returncode == 0, result.stderr
-    assert "source down" in result.stderr
+    down = [line for line in result.stderr.splitlines() if "'down'" in line]
+    assert len(down) == 1  # one line for the source, not one per failed URL, nor two each
+    assert down[0].startswith("warning: source 'down': 2 requests failed: connection refused")
+    assert result.stderr.rstrip().splitlines()[-1].startswith("crawl finished: ")
     assert any(url.endswith("/2026/05/copper-sky-renewed/") for url in stored_urls(db))
     assert last_run_detail(db)["down"]["errors"] == 2
 
@@ -279,7 +282,9 @@ def test_a_source_whose_every_url_fails_does_not_stop_the_others(tmp_path, local
     )
     failed = crawl(only_down, db, "--quiet")
     assert failed.returncode == 1
-    assert "every source failed: down" in failed.stderr
+    assert failed.stderr.rstrip().splitlines() == [  # one line: the cause, named once
+        "Error: every source failed (every request: connection refused): down"
+    ]
 
 
 def test_a_source_gone_silent_is_reported_and_listed(tmp_path, local_site):

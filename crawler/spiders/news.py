@@ -117,7 +117,34 @@ class NewsSpider(scrapy.Spider):
                 "source %s: skipped %s: %s", source, request.url, failure.getErrorMessage()
             )
             return
-        self.crawler.stats.inc_value(f"renewals/source/{source}/errors")
-        self.logger.error(
-            "source %s: %s failed: %s", source, request.url, failure.getErrorMessage()
-        )
+        stats = self.crawler.stats
+        stats.inc_value(f"renewals/source/{source}/errors")
+        kind, message = failure_kind(failure), failure.getErrorMessage()
+        # {source: {kind: [count, first message]}}: the crawl command's one line per source
+        failures = stats.get_value("renewals/failures") or {}
+        failures.setdefault(source, {}).setdefault(kind, [0, f"{request.url}: {message}"])[0] += 1
+        stats.set_value("renewals/failures", failures)
+        # INFO: the crawl command sums failures up per source; the full list is in --verbose
+        self.logger.info("source %s: %s failed: %s", source, request.url, message)
+
+
+# By class name: Twisted's, and the Scrapy exceptions that wrap them since Scrapy 2.14.
+FAILURE_KINDS = {
+    "DNSLookupError": "DNS lookup failed",
+    "CannotResolveHostError": "DNS lookup failed",
+    "ConnectionRefusedError": "connection refused",
+    "DownloadConnectionRefusedError": "connection refused",
+    "TimeoutError": "timed out",
+    "TCPTimedOutError": "timed out",
+    "DownloadTimeoutError": "timed out",
+    "DownloadCancelledError": "cut off",
+    "ResponseDataLossError": "connection lost",
+}
+
+
+def failure_kind(failure: Failure) -> str:
+    """A request failure in a few words, the same for every URL that failed the same way."""
+    if failure.check(HttpError):
+        return f"HTTP {failure.value.response.status}"
+    name = failure.type.__name__ if failure.type else "failed"
+    return FAILURE_KINDS.get(name, name)

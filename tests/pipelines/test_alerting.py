@@ -41,10 +41,10 @@ def test_json_webhook_gets_one_message_with_every_field_and_the_alert_id(db) -> 
     (delivery,) = list_deliveries(db)
     assert delivery["status"] == "sent"
     assert payload["alert_id"] == delivery["alert_id"]
-    assert payload["title"] == "Copper Sky: renewed (season 2) -> cancelled (season 2)"
+    assert payload["title"] == "Copper Sky: renewed for season 2 -> cancelled after season 1"
     body = payload["message"]
     for text in (
-        "Copper Sky: renewed (season 2) -> cancelled (season 2)",
+        "Copper Sky: renewed for season 2 -> cancelled after season 1",
         "Network: Netflix",
         "Announced: 2026-06-02",
         "Source: gazette",
@@ -61,11 +61,11 @@ def test_email_arrives_with_subject_and_body(db) -> None:
         change = add_change(db)
         assert deliver_pending(db).sent == 1
     (mail,) = smtp.messages
-    assert mail["Subject"] == "Copper Sky: renewed (season 2) -> cancelled (season 2)"
+    assert mail["Subject"] == "Copper Sky: renewed for season 2 -> cancelled after season 1"
     assert mail["To"] == "fan@example.com"
     assert mail["X-Renewals-Alert-Id"] == list_deliveries(db)[0]["alert_id"]
     body = mail.get_body(("html",)).get_content()
-    assert "<b>Copper Sky: renewed (season 2) -&gt; cancelled (season 2)</b>" in body
+    assert "<b>Copper Sky: renewed for season 2 -&gt; cancelled after season 1</b>" in body
     assert f'<a href="{change["url"]}">' in body
     assert change["evidence"] in body
     assert list_deliveries(db)[0]["alert_id"] in body
@@ -133,7 +133,7 @@ def test_more_changes_than_the_digest_threshold_send_one_summary(db) -> None:
     assert digest["alert_id"].startswith("renewals-digest-")
     for row in list_deliveries(db)[:4]:
         assert row["alert_id"] in digest["message"]
-        assert f"{row['message']['show']}: renewed (season 2)" in digest["message"]
+        assert f"{row['message']['show']}: renewed for season 2" in digest["message"]
     assert single["title"].startswith("Next Run:")
     assert statuses(db) == ["sent"] * 5
 

@@ -30,7 +30,7 @@ def test_list_shows_each_delivery_with_its_status_and_send_retries_the_pending(
         assert listed.exit_code == 0, listed.output
         lines = listed.output.splitlines()
         assert [line.split()[0] for line in lines] == ["sent", "failed", "pending", "pending"]
-        assert "Copper Sky: renewed (season 2) -> cancelled (season 2)" in lines[0]
+        assert "Copper Sky: renewed for season 2 -> cancelled after season 1" in lines[0]
         assert "attempts=2" in lines[1] and "error=connection refused" in lines[1]
         assert f"to {down}" in lines[1]
 
@@ -46,3 +46,24 @@ def test_list_and_send_need_an_existing_database(tmp_path: Path) -> None:
         result = CliRunner().invoke(cli, ["alerts", command, "--db", str(tmp_path / "no.db")])
         assert result.exit_code == 1
         assert "database not found" in result.output
+
+
+def test_list_says_when_there_is_nothing_and_purge_drops_only_the_given_up(tmp_path: Path) -> None:
+    path = tmp_path / "renewals.db"
+    db = open_db(path)
+    empty = CliRunner().invoke(cli, ["alerts", "list", "--db", str(path)])
+    assert empty.exit_code == 0 and empty.output.startswith("no deliveries")
+
+    down = f"json://127.0.0.1:{free_port()}/hook"
+    sync_targets(db, [Target(down)], give_up_after=timedelta(hours=1))
+    add_change(db)
+    add_change(db, show_key="lantern row", show="Lantern Row")
+    given_up, pending = pending_deliveries(db)
+    record_attempt(db, [given_up["id"]], "refused", now=utc_now() - timedelta(hours=2))
+    record_attempt(db, [given_up["id"]], "refused")
+
+    purged = CliRunner().invoke(cli, ["alerts", "purge", "--db", str(path)])
+    assert purged.exit_code == 0 and "removed 1 failed delivery" in purged.output
+    listed = CliRunner().invoke(cli, ["alerts", "list", "--db", str(path)]).output.splitlines()
+    assert len(listed) == 1 and listed[0].startswith("pending") and "Lantern Row" in listed[0]
+    assert db["changes"].count == 2  # the changes themselves stay

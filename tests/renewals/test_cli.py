@@ -15,7 +15,17 @@ def test_demo_flags_a_renewed_to_cancelled_change(tmp_path):
     assert "The Glass Orchard" in result.stdout
     change_lines = result.stdout.split("flagged changes", 1)[1]
     assert "renewed" in change_lines and "cancelled" in change_lines
-    assert "demo.db" in result.stdout
+    assert (
+        "  The Glass Orchard: renewed for season 2 -> cancelled after season 1"
+        " (Netflix, announced 2026-11-19)\n" in result.stdout
+    )
+    alerts = result.stdout.split("the alert each change would have sent", 1)[1]
+    assert alerts.count("Alert id: renewals-change-") == 2
+    assert 'Evidence: "In a rare reversal, Netflix has cancelled The Glass Orchard' in alerts
+    db = result.stdout.rsplit("renewals status --db ", 1)[1].split()[0]
+    assert db.endswith("demo.db")
+    assert f"renewals scorecard --db {db} -o scorecard.html" in result.stdout
+    assert f"renewals serve --db {db}" in result.stdout
 
 
 def test_extract_prints_claims_and_reports_unreadable_paths(tmp_path):
@@ -67,3 +77,56 @@ def test_scrapy_list_names_the_spider():
     )
     assert result.returncode == 0, result.stderr
     assert "news" in result.stdout.split()
+
+
+def test_extract_says_which_inputs_it_skipped_and_why(tmp_path):
+    inputs = {
+        "logo.png": b"\x89PNG\r\n\x1a\n" + bytes(range(256)),
+        "data.json": b'{"show": "Copper Sky", "status": "renewed"}\n',
+        "empty.html": b"",
+        "blob.bin": b"\x00\x01\x02 renewed for season 2",
+    }
+    for name, data in inputs.items():
+        (tmp_path / name).write_bytes(data)
+    result = run_renewals("extract", *(str(tmp_path / name) for name in inputs))
+    assert result.returncode == 0 and result.stdout == ""
+    assert result.stderr.splitlines() == [
+        f"skipped {tmp_path / 'logo.png'}: a PNG image",
+        f"skipped {tmp_path / 'data.json'}: JSON, not HTML",
+        f"skipped {tmp_path / 'empty.html'}: empty",
+        f"skipped {tmp_path / 'blob.bin'}: a binary file",
+    ]
+
+
+def test_extract_reads_standard_input_for_a_dash():
+    page = TEST_SITE / "articles" / "2026" / "05" / "copper-sky-renewed" / "index.html"
+    result = subprocess.run(
+        [sys.executable, "-m", "renewals", "extract", "--url", "https://x.example/a", "-"],
+        input=page.read_bytes(),
+        capture_output=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    claims = json_lines(result.stdout.decode())
+    assert [(c["file"], c["show"], c["status"]) for c in claims] == [("-", "Copper Sky", "renewed")]
+
+
+def test_check_reads_the_configuration_without_crawling_or_leaving_a_file(tmp_path):
+    sources = write_sources(
+        tmp_path / "s.toml", [{"name": "a", "tier": 2, "start_urls": ["http://127.0.0.1:9/"]}]
+    )
+    db = tmp_path / "renewals.db"
+    result = run_renewals(
+        "check", "--sources", str(sources), "--db", str(db), "--notify", "json://127.0.0.1:9/x"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "sources: 1: a (tier 2)",
+        "alert targets: 1",
+        f"database: {db} can be created",
+    ]
+    assert list(tmp_path.iterdir()) == [sources]
+
+    sources.write_text(sources.read_text() + 'allow = ["("]\n')
+    broken = run_renewals("check", "--sources", str(sources), "--db", str(db))
+    assert broken.returncode == 1 and len(broken.stderr.splitlines()) == 1

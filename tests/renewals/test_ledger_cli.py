@@ -1,6 +1,7 @@
 """`renewals status` and `renewals changes` (and friends) through click's CliRunner."""
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -60,13 +61,15 @@ def test_status_table(db_path: Path) -> None:
     result = invoke("status", "--db", str(db_path))
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[0].split() == [
-        "show", "status", "season", "network", "since", "source", "url", "disputes",
-    ]  # fmt: skip
-    assert lines[1].split()[:4] == ["Soundtrack", "cancelled", "2", "Netflix"]
+    assert lines[0].split() == ["show", "status", "network", "since", "source", "url", "disputes"]
+    # the season as a reader says it: cancelled at season 2 is "after season 1"
+    assert lines[1].split()[:6] == ["Soundtrack", "cancelled", "after", "season", "1", "Netflix"]
     assert lines[1].split()[-1] == "0"
-    assert lines[2].split()[:5] == ["The", "Rookie", "renewed", "3", "ABC"]
+    assert lines[2].split()[:7] == ["The", "Rookie", "renewed", "for", "season", "3", "ABC"]
     assert lines[2].split()[-1] == "1"  # a blog says it was cancelled: see `history`
+    csv_lines = invoke("status", "--db", str(db_path), "--csv").output.splitlines()
+    assert csv_lines[0] == "show,status,season,network,since,source,url,disputes"
+    assert csv_lines[1] == "Soundtrack,cancelled,2,Netflix,2020-03-02,deadline,https://d/3,0"
 
 
 def test_status_json_lines_carry_the_spec_fields(db_path: Path) -> None:
@@ -118,7 +121,10 @@ def test_changes_json(db_path: Path) -> None:
 
 def test_changes_table_and_since(db_path: Path) -> None:
     result = invoke("changes", "--db", str(db_path))
-    assert "renewed/2" in result.output and "cancelled/2" in result.output
+    assert "renewed for season 2" in result.output and "cancelled after season 1" in result.output
+    csv_lines = invoke("changes", "--db", str(db_path), "--csv").output.splitlines()
+    assert csv_lines[0].startswith("show,season,from_status,from_season,to_status,to_season,")
+    assert csv_lines[1].startswith("Soundtrack,2,renewed,2,cancelled,2,Netflix,2020-03-02,")
     assert (
         invoke("changes", "--db", str(db_path), "--since", "2020-03-05").output.count("Soundtrack")
         == 1
@@ -182,7 +188,37 @@ def test_history_shows_the_timeline_with_sources_and_disputes(db_path: Path) -> 
         ("cancelled", 2),
     ]
     assert [c["url"] for c in timeline["claims"]] == ["https://d/1", "https://d/3"]
+    assert [c["verdict"] for c in timeline["claims"]] == ["superseded", "used"]
     assert invoke("history", "--db", str(db_path), "Nope").exit_code == 1
+
+
+def test_history_says_which_claims_were_set_aside_and_why(db_path: Path) -> None:
+    db = open_db(db_path)
+    run = start_run(db, SOURCES)
+    keys = save_article(
+        db,
+        article("https://d/4", "deadline", "2020-04-01"),
+        [claim("The Rookie", "renewed", 3, network="ABC"), claim("The Rookie", "renewed", 2)],
+        run,
+    )
+    keys |= save_article(
+        db,
+        article("https://d/5", "deadline", "2020-04-02"),
+        [claim("The Rookie", "cancelled", 4, confidence=0.3)],
+        run,
+    )
+    consolidate(db, run, keys)
+    timeline = json.loads(invoke("history", "--db", str(db_path), "--json", "The Rookie").output)
+    verdicts = {(c["url"], c["status"], c["season"]): c["verdict"] for c in timeline["claims"]}
+    assert verdicts == {
+        ("https://d/2", "renewed", 3): "used",
+        ("https://seo/1", "cancelled", 3): "disputed",  # a lone tier-3 source
+        ("https://d/4", "renewed", 3): "confirms",
+        ("https://d/4", "renewed", 2): "confirms",
+        ("https://d/5", "cancelled", 4): "hedged",
+    }
+    table = invoke("history", "--db", str(db_path), "The Rookie").output
+    assert "disputed  a tier-3 source against a tier-1 status" in table
 
 
 def test_export_csv_and_json_with_tmdb_and_tvmaze_values(db_path: Path, tmp_path: Path) -> None:
@@ -193,7 +229,7 @@ def test_export_csv_and_json_with_tmdb_and_tvmaze_values(db_path: Path, tmp_path
     assert lines[1].endswith(",Canceled,Ended")
     out = tmp_path / "statuses.json"
     assert invoke("export", "--db", str(db_path), "--format", "json", "-o", str(out)).exit_code == 0
-    rows = json.loads(out.read_text())
+    rows = [json.loads(line) for line in out.read_text().splitlines()]  # JSON lines
     assert [(r["show"], r["tmdb_status"], r["tvmaze_status"]) for r in rows] == [
         ("Soundtrack", "Canceled", "Ended"),
         ("The Rookie", "Returning Series", "Running"),
@@ -212,7 +248,8 @@ def test_feed_is_atom_with_one_entry_per_change(db_path: Path) -> None:
     assert root.findtext(f"{atom}updated") == "2020-03-05T08:00:00Z"
     (entry,) = root.findall(f"{atom}entry")
     assert (
-        entry.findtext(f"{atom}title") == "Soundtrack: renewed season 2 \u2192 cancelled season 2"
+        entry.findtext(f"{atom}title")
+        == "Soundtrack: renewed for season 2 \u2192 cancelled after season 1"
     )
     assert entry.find(f"{atom}link").get("href") == "https://d/3"
     assert entry.findtext(f"{atom}id").startswith("urn:uuid:")
@@ -334,6 +371,18 @@ def test_serve_starts_datasette_with_the_metadata(db_path: Path) -> None:
         assert [(r["show"], r["claimed_status"], r["source"]) for r in rows] == [
             ("The Rookie", "cancelled", "seoblog")
         ]
+        base = f"http://127.0.0.1:{port}"
+        with urllib.request.urlopen(f"{base}/scorecard", timeout=5) as response:
+            scorecard = response.read().decode()
+        assert 'data-show="Soundtrack"' in scorecard and "cancelled after season 1" in scorecard
+        with urllib.request.urlopen(f"{base}/renewals/current_status", timeout=5) as response:
+            table = response.read().decode()
+        assert 'href="/renewals/status_history?show=The+Rookie&amp;_sort=id"' in table
+        assert ">key<" not in table  # the internal show key is not shown
+        with urllib.request.urlopen(f"{base}/renewals", timeout=5) as response:
+            database_page = response.read().decode()
+        assert "alert_deliveries" not in database_page and "robots_cache" not in database_page
+        assert 'href="/scorecard"' in database_page
         children = subprocess.run(
             ["ps", "-o", "pid=", "--ppid", str(process.pid)], capture_output=True, text=True
         ).stdout.split()
@@ -370,3 +419,77 @@ def test_reprocess_keeps_the_claims_of_an_article_it_cannot_re_extract(
     kept = db.execute("select status, season from claims where article_url = 'https://d/3'")
     assert kept.fetchall() == [("cancelled", 2)]  # as the crawl stored it
     assert db.execute("select errors from runs order by id desc").fetchone() == (2,)
+
+
+def statuses(result) -> list[tuple[str, str]]:
+    assert result.exit_code == 0, result.output
+    return [(row["show"], row["status"]) for row in map(json.loads, result.output.splitlines())]
+
+
+def test_announced_by_and_believed_on_answer_different_questions(db_path: Path) -> None:
+    # The decisions date from 2020; the crawls that saw them ran today.
+    announced = invoke("status", "--db", str(db_path), "--json", "--announced-by", "2020-02-15")
+    assert statuses(announced) == [("Soundtrack", "renewed"), ("The Rookie", "renewed")]
+    later = invoke("status", "--db", str(db_path), "--json", "--announced-by", "2020-03-02")
+    assert statuses(later) == [("Soundtrack", "cancelled"), ("The Rookie", "renewed")]
+    believed = invoke("status", "--db", str(db_path), "--json", "--believed-on", "2020-02-15")
+    assert statuses(believed) == []  # nothing had been crawled in 2020
+    day = datetime.now(UTC).date().isoformat()
+    today = invoke("status", "--db", str(db_path), "--json", "--believed-on", day)
+    assert statuses(today) == statuses(later)
+    both = invoke("status", "--db", str(db_path), "--announced-by", "2020", "--as-of", "2020")
+    assert both.exit_code == 2 and "pick one" in both.output
+
+
+def test_a_space_for_the_t_and_a_span_back_from_now_are_dates(db_path: Path) -> None:
+    spaced = invoke("changes", "--db", str(db_path), "--json", "--since", "2020-03-05 07:59")
+    assert len(spaced.output.splitlines()) == 1  # detected 2020-03-05T08:00
+    assert invoke("changes", "--db", str(db_path), "--since", "7d").output == "no changes\n"
+
+
+def test_changes_limit_keeps_the_latest(db_path: Path) -> None:
+    db = open_db(db_path)
+    db.execute("update changes set detected_at = '2020-01-01T00:00:00+00:00' where id = 1")
+    add = "insert into changes (show_key, show, to_status, to_season, detected_at)"
+    db.execute(add + " values ('x', 'X', 'renewed', 2, '2020-04-01T00:00:00+00:00')")
+    db.conn.commit()
+    result = invoke("changes", "--db", str(db_path), "--json", "--limit", "1")
+    assert [json.loads(line)["show"] for line in result.output.splitlines()] == ["X"]
+
+
+def test_status_canceled_is_cancelled_and_the_database_can_come_from_the_environment(
+    db_path: Path,
+) -> None:
+    result = CliRunner(env={"RENEWALS_DB": str(db_path)}).invoke(
+        cli, ["status", "--json", "--status", "Canceled"]
+    )
+    assert statuses(result) == [("Soundtrack", "cancelled")]
+    bad = invoke("status", "--db", str(db_path), "--status", "axed")
+    assert bad.exit_code == 2 and "'axed' is not one of renewed, cancelled" in bad.output
+
+
+@pytest.mark.parametrize(
+    "since, found",
+    [
+        ("2020-03-05T08:00:00+00:00", 1),  # a time copied from a table
+        ("2020-03-05T08:00:01Z", 0),
+        ("2020-03-05T09:00:00+01:00", 1),  # 08:00 UTC
+        ("2020-03-05 08:00", 1),
+    ],
+)
+def test_times_with_a_zone_compare_in_utc(db_path: Path, since: str, found: int) -> None:
+    result = invoke("changes", "--db", str(db_path), "--json", "--since", since)
+    assert result.exit_code == 0, result.output
+    assert len(result.output.splitlines()) == found
+
+
+def test_changes_since_is_when_detected_and_announced_since_when_decided(db_path: Path) -> None:
+    # Soundtrack's cancellation: announced 2020-03-02, detected by a crawl 2020-03-05.
+    def shows(*options: str) -> list[str]:
+        result = invoke("changes", "--db", str(db_path), "--json", *options)
+        assert result.exit_code == 0, result.output
+        return [json.loads(line)["show"] for line in result.output.splitlines()]
+
+    assert shows("--announced-since", "2020-03-02") == ["Soundtrack"]
+    assert shows("--announced-since", "2020-03-03") == []
+    assert shows("--since", "2020-03-03") == ["Soundtrack"]

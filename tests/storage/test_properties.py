@@ -19,7 +19,8 @@ def test_show_key_ignores_case(title: str) -> None:
 @given(TITLE)
 def test_a_leading_the_is_optional(title: str) -> None:
     key = show_key(title)
-    if key and key != "the" and not key.startswith("the "):
+    # a title that itself starts with the word "the" ("THE:0") keeps it after another "The"
+    if key and key != "the" and not show_key("x " + title).startswith("x the"):
         assert show_key("The " + title) == key
 
 
