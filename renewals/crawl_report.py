@@ -102,8 +102,8 @@ def crawl_report(
     elif stats.get("renewals/store_failed"):  # the database did not take what was crawled
         report.exit_code = 1
         report.summary = (
-            f"Error: {stats['renewals/store_failed']} article(s) could not be stored (each is"
-            f" logged), the next crawl fetches them again; {counts(stats)}"
+            f"Error: {stats['renewals/store_failed']} articles could not be stored; the next"
+            f" crawl fetches them again (each is logged above); {counts(stats)}"
         )
     elif stats.get("renewals/consolidation_failed"):
         report.exit_code = 1

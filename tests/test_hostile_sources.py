@@ -256,7 +256,7 @@ def test_a_tier_3_blog_cannot_flip_a_trade_status_until_a_second_source_agrees(
             "renewed", "cancelled", 3,
         )  # fmt: skip
         assert [p["title"] for p in hook.payloads] == [
-            "Copper Sky: renewed (season 3) -> cancelled (season 3)"
+            "Copper Sky: renewed for season 3 -> cancelled after season 2"
         ]
 
 

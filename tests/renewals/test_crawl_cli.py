@@ -183,7 +183,7 @@ def test_an_article_that_cannot_be_stored_fails_the_crawl_with_one_line(
     assert result.returncode == 1
     *log, final = lines(result.stderr)
     assert final.startswith(
-        "Error: 1 article(s) could not be stored (each is logged), the next crawl fetches them"
+        "Error: 1 articles could not be stored; the next crawl fetches them again"
     )
     (dropped,) = [line for line in log if "copper-sky-renewed" in line]  # one line, no traceback
     assert dropped.endswith("not stored: disk says no")
