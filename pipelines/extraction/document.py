@@ -1,4 +1,5 @@
-"""Read the cleaned `body_html` back into articles made of headline, blocks and tables."""
+"""Stage 1: the document. The cleaned `body_html` read back into articles made of a headline
+and blocks with roles (heading, text, list item, table); sentences come from `sentences`."""
 
 import re
 from dataclasses import dataclass, field

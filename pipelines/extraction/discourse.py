@@ -1,0 +1,162 @@
+"""Stage 6b: article-level discourse: the walk over an article's blocks that carries a
+heading's show or status label over the items under it, a list label's status over the
+shows it lists, a table's rows, and the paragraph's topic into the next sentence."""
+
+import re
+from collections.abc import Iterable
+
+from pipelines.extraction.arguments import arithmetic
+from pipelines.extraction.claim import Claim
+from pipelines.extraction.context import Context
+from pipelines.extraction.document import Article, Block, clean
+from pipelines.extraction.inventory import build_inventory, headline_seasons
+from pipelines.extraction.linking import local_topic
+from pipelines.extraction.networks import find_networks
+from pipelines.extraction.reading import FIRM, HEADLINE, TABLE, sentence_claims
+from pipelines.extraction.seasons import find_seasons
+from pipelines.extraction.sentences import split_sentences
+from pipelines.extraction.tables import cell_status, table_rows
+from pipelines.extraction.titles import (
+    OTHER_PRODUCTION,
+    Mention,
+    capitalised_run,
+    find_mentions,
+    heading_title,
+    plausible,
+    tidy,
+)
+
+# A status label: "Renewed: X, Y" over the shows it lists, a "Cancelled" heading over a list.
+_LABELS = (
+    r"renewed|cancell?ed|canceled|axed|ended|ending|final seasons?|ending soon|pending|"
+    r"undecided|on the bubble|awaiting (?:word|a decision)|no decision yet|still undecided"
+)
+STATUS_LABEL = re.compile(rf"^\s*((?:{_LABELS})(?:\s+shows)?)\s*[:\u2014\u2013]\s*(.+)$", re.I)
+STATUS_HEADING = re.compile(
+    rf"\s*(?:the\s+)?(?:{_LABELS})(?:\s+(?:shows|series|so far|tv shows|in \d{{4}}))?"
+    r"\s*(?:\(\d+\))?[:!]?\s*",
+    re.I,
+)
+MAX_ARTICLE_TEXT = 200_000  # characters of body text read per article
+
+
+TOPIC_SWITCH = re.compile(
+    r"\s*(?:also|elsewhere|meanwhile|in other news|other news|separately|briefly|and finally|"
+    r"quick hits?|in brief)\b",
+    re.IGNORECASE,
+)
+
+
+NETWORK_ANAPHOR_CUE = re.compile(r"\b(?:network|channel|streamer|broadcaster|service|cabler)\b")
+
+
+def article_claims(
+    article: Article, published: str | None, known_titles: Iterable[str] = ()
+) -> list[Claim]:
+    """Every claim one article makes, before consolidation."""
+    book = build_inventory(article, known_titles)
+    lede = next((b.text for b in article.blocks if b.kind == "text"), "")
+    networks = find_networks(article.headline) or find_networks(lede)
+    page_network = networks[0][2] if networks else None
+    context = Context(book, book.subject, published, page_network, {}, article.headline)
+    context.body = "\n".join(b.text for b in article.blocks)[:MAX_ARTICLE_TEXT]
+    context.headline_seasons = headline_seasons(article.headline, book)
+    claims: list[Claim] = []
+    for part in re.split(r"(?<=\?)\s+", article.headline):
+        if part and not part.rstrip().endswith("?"):
+            claims.extend(sentence_claims(part, context, HEADLINE, headline=True))
+    section_status = None
+    budget = MAX_ARTICLE_TEXT
+    for block in article.blocks:
+        budget -= len(block.text)
+        if budget < 0:
+            break  # a news article is far shorter; the rest of a huge page is not read
+        if block.kind == "heading":
+            context.focus = heading_title(block.text, book) or book.subject
+            named = find_networks(block.text)
+            context.fallback_network = named[0][2] if named else page_network
+            label = STATUS_HEADING.fullmatch(block.text)
+            section_status = cell_status(block.text) if label else None
+            continue
+        if block.kind == "table":
+            claims.extend(_table_claims(block, context))
+            continue
+        saved = context.focus
+        if block.lead and not block.lead.endswith(":") and plausible(tidy(block.lead), marked=True):
+            context.focus = book.canonical(tidy(block.lead))
+        elif block.lead and TOPIC_SWITCH.match(block.lead):
+            context.focus = None  # "Also this week: ..." leaves the section's show
+        found = []
+        labelled = STATUS_LABEL.match(block.text)
+        if labelled and cell_status(labelled.group(1)):
+            found = _listed_claims(labelled.group(2), cell_status(labelled.group(1)), context)
+        else:
+            context.local = None
+            sentences = split_sentences(block.text)
+            for index, sentence in enumerate(sentences):
+                found.extend(
+                    sentence_claims(sentence, context, FIRM, headline=block.kind == "item")
+                )
+                if index + 1 < len(sentences):
+                    context.local = local_topic(sentence, context) or context.local
+                named = find_networks(sentence) if NETWORK_ANAPHOR_CUE.search(block.text) else []
+                context.last_network = named[-1][2] if named else context.last_network
+            context.local = None
+        if not found and section_status and block.kind == "item":
+            found = _listed_claims(block.text, section_status, context, first_only=True)
+        claims.extend(found)
+        context.focus = saved if not block.lead else context.focus
+    return claims
+
+
+def _listed_claims(
+    text: str, status: str, context: Context, first_only: bool = False
+) -> list[Claim]:
+    """ "Renewed: X (season 4), Y" or a list item under a "Cancelled" heading."""
+    mentions = [m for m in find_mentions(text, context.book) if not m.anaphor]
+    if not mentions:
+        spans = []
+        for part in re.finditer(r"[^,;]+", text):
+            piece = re.sub(r"^\s*(?:and\s+)?", "", part.group())
+            run = capitalised_run(piece)
+            if run:
+                start = text.find(run, part.start())
+                spans.append(Mention(start, start + len(run), run))
+        mentions = spans
+    if first_only:
+        mentions = mentions[:1]
+    claims = []
+    for index, mention in enumerate(mentions):
+        end = mentions[index + 1].start if index + 1 < len(mentions) else len(text)
+        tail = text[mention.end : end]
+        if OTHER_PRODUCTION.match(tail.strip()):
+            continue
+        seasons = arithmetic(status, find_seasons(tail)) or [None]
+        networks = find_networks(tail)
+        network = networks[0][2] if networks else context.fallback_network
+        show = context.book.canonical(mention.title)
+        claims.extend(
+            Claim(show, season, status, network, None, TABLE, clean(text)) for season in seasons
+        )
+    return claims
+
+
+def _table_claims(block: Block, context: Context) -> list[Claim]:
+    claims = []
+    for row in table_rows(block.rows):
+        show = tidy(row["show"])
+        if not plausible(show, marked=True) or OTHER_PRODUCTION.search(show):
+            continue
+        for season in row["seasons"]:
+            claims.append(
+                Claim(
+                    context.book.canonical(show),
+                    season,
+                    row["status"],
+                    row["network"],
+                    None,
+                    TABLE,
+                    row["evidence"],
+                )  # fmt: skip
+            )
+    return claims

@@ -1,0 +1,167 @@
+"""Stage 6a: one sentence read into claims: frames found, modality checked, shows, seasons,
+network and date linked."""
+
+import re
+
+from pipelines.extraction import modality
+from pipelines.extraction.arguments import announced_for, network_for, seasons_for
+from pipelines.extraction.claim import Claim
+from pipelines.extraction.context import Context
+from pipelines.extraction.document import clean
+from pipelines.extraction.frames import find_frames, normalise
+from pipelines.extraction.linking import clause_start, coordinated, resolve, show_mention
+from pipelines.extraction.networks import find_networks
+from pipelines.extraction.seasons import find_seasons
+from pipelines.extraction.titles import find_mentions
+
+FIRM = 0.9
+
+
+HEADLINE = 0.85
+
+
+TABLE = 0.85
+
+
+HEDGED = 0.3
+
+
+# A condition hedges only the clause it opens: "If you missed it, X was renewed" is firm.
+NETWORK_ANAPHOR = re.compile(
+    r"\b(?:the|that)\s+(?:\w+\s+)?(?:network|channel|streamer|broadcaster|service|cabler)\b",
+    re.IGNORECASE,
+)
+
+
+# What a "has been confirmed" is about when it is not a renewal.
+DETAIL = re.compile(
+    r"\b(?:premiere|date|cast|casting|trailer|release|title|details|plot|episodes?|return date|"
+    r"showrunner|director|writer|poster|teaser|filming|production)\b",
+    re.IGNORECASE,
+)
+
+
+# "several freshman dramas are on the bubble": a claim about shows the sentence does not name.
+UNNAMED_PLURAL = re.compile(
+    r"(?:on\s+|about\s+|for\s+)?\b(?:several|many|some|most|a few|few|a couple of|a number of|"
+    r"a handful of|a slew of|both|other|various|numerous|two|three|four|five)\s+"
+    r"(?:[\w'-]+\s+){0,3}?"
+    r"(?:shows|series|dramas|comedies|sitcoms|thrillers|titles|programmes|programs|"
+    r"newcomers|rookies|freshmen|originals)\b",
+    re.IGNORECASE,
+)
+
+
+def sentence_claims(
+    sentence: str, context: Context, confidence: float, headline: bool = False
+) -> list[Claim]:
+    text = normalise(sentence, context.book.pattern())
+    if modality.asks(text, headline):
+        return []
+    frames = [  # "whose second season was left in limbo" tells a past state in passing
+        t
+        for t in find_frames(text)
+        if not (t.status == "pending" and modality.past_aside(text[: t.start]))
+    ]
+    if not frames:
+        return []
+    mentions = find_mentions(text, context.book, headline)
+    season_mentions = find_seasons(text)
+    masked = text
+    for found in (m for m in mentions if not m.anaphor):  # "Copper Sky" names no network
+        masked = masked[: found.start] + " " * (found.end - found.start) + masked[found.end :]
+    claims: list[Claim] = []
+    for index, frame in enumerate(frames):
+        if frame.status == "asked":
+            continue
+        attributive = frame.role != "any" and modality.describes(text[: frame.start])
+        if "confirmed" in text[frame.start : frame.end].lower() and DETAIL.search(
+            text[clause_start(text, frame.start) : frame.start]
+        ):
+            continue  # "the premiere date has been confirmed"
+        if frame.negated or attributive:
+            continue
+        left = frames[index - 1].end if index else 0
+        right = frames[index + 1].start if index + 1 < len(frames) else len(text)
+        mention = show_mention(text, frame, mentions, left, right, headline)
+        clause = text[clause_start(text, frame.start) : frame.start]
+        unnamed = mention is not None and mention.anaphor and mention.start == mention.end
+        after = text[frame.end : frame.end + 60]
+        if unnamed and (UNNAMED_PLURAL.search(clause) or UNNAMED_PLURAL.match(after.lstrip())):
+            continue
+        group = coordinated(text, mention, mentions)
+        seasons = seasons_for(season_mentions, text, frame, left, right)
+        if frame.needs_season and seasons == [None]:
+            continue
+        decider = bool(find_networks(masked))  # "Roy rescued Ted" in a recap is no renewal
+        dated = seasons != [None]
+        group = [
+            m
+            for m in group
+            if not m.guessed or _likely_show(m.title, context, headline, decider, dated)
+        ]
+        shows = [resolve(m, context, text, frame, mentions) for m in group]
+        if not shows or not all(shows):
+            continue
+        if frame.needs_subject and not dated:
+            shows = [s for s in shows if s in (context.book.subject, context.focus)]
+            if not shows:
+                continue
+        score = confidence
+        before = text[clause_start(text, frame.start) : frame.start]
+        if modality.retracted(text[: frame.start]):
+            continue
+        if modality.hedged(before):
+            score = HEDGED
+        network = network_for(masked, frame, left, right)
+        if network:
+            context.last_network = network
+        elif NETWORK_ANAPHOR.search(text[left : frame.start]):
+            network = context.last_network  # "the channel has axed X"
+        announced = announced_for(text, frame, left, right, context.published)
+        for show in shows:
+            if network is None and (
+                show in (context.book.subject, context.focus, context.local)
+                or show in context.headline
+            ):
+                network = context.fallback_network  # the lede's network, for its own show
+            numbers = seasons
+            if frame.status == "pending" and seasons == [None]:
+                numbers = [context.headline_seasons.get(show)]
+            claims.extend(
+                Claim(show, season, frame.status, network, announced, score, clean(sentence))
+                for season in numbers
+            )
+    return _sentence_rules(claims)
+
+
+def _likely_show(
+    title: str, context: Context, in_headline: bool, decider: bool, seasoned: bool
+) -> bool:
+    """Whether an unmarked capitalised run is a show rather than a person or a character:
+    the headline names it, or a network acts in the sentence and a season is given or the
+    body names it again. A run read in the headline itself must recur in the body."""
+    count = context.body.count(title)
+    if in_headline:
+        return count >= 1 or seasoned
+    if title in context.headline:
+        return True
+    return decider and (seasoned or count >= 2)
+
+
+def _sentence_rules(claims: list[Claim]) -> list[Claim]:
+    """A final season ordered is `ending` only; a cancelled show's "final chapter" was hoped;
+    a limited series that "will not return" has ended rather than been cancelled."""
+    shows_ending = {c.show for c in claims if c.status == "ending"}
+    shows_cancelled = {c.show for c in claims if c.status == "cancelled" and c.confidence >= 0.5}
+    kept = []
+    for claim in claims:
+        limited = re.search(r"\b(?:limited series|miniseries)\b", claim.evidence, re.IGNORECASE)
+        if claim.status == "renewed" and claim.show in shows_ending:
+            continue
+        if claim.status == "ending" and claim.show in shows_cancelled and not limited:
+            continue
+        if claim.status == "cancelled" and claim.show in shows_ending and limited:
+            continue
+        kept.append(claim)
+    return kept
