@@ -15,16 +15,18 @@ from pipelines.extraction.consolidate import consolidate
 from pipelines.extraction.discourse import article_claims
 from pipelines.extraction.document import read_articles
 
-__all__ = ["Claim", "extract_claims", "extract_file"]
+__all__ = ["Claim", "extract_claims", "extract_file", "extract_page"]
 
 
 def extract_file(path: str, url: str | None = None, known_titles: Iterable[str] = ()) -> list[dict]:
     """The `renewals extract` records for one saved page; OSError if it cannot be read."""
     with open(path, "rb") as handle:
-        return extract_page(handle.read(), path, url)
+        return extract_page(handle.read(), path, url, known_titles)
 
 
-def extract_page(data: bytes, path: str, url: str | None = None) -> list[dict]:
+def extract_page(
+    data: bytes, path: str, url: str | None = None, known_titles: Iterable[str] = ()
+) -> list[dict]:
     """The `renewals extract` records for one page's bytes, read from `path`."""
     page = parse_article(data, url)
     return [

@@ -5,6 +5,9 @@ The reactor's thread only hands the downloaded bytes to a pool of worker process
 downloading and storing while they parse and extract. A page whose worker dies, or takes more
 than RENEWALS_EXTRACT_TIMEOUT seconds, is an item error: it is logged, not stored, and not
 recorded as downloaded, so the next run fetches it again. The rest of the crawl goes on.
+
+The shows the database already knows are read once when the spider opens and handed to the
+workers as they start, so a show quoted in one article is recognised unquoted in the next.
 """
 
 import logging
@@ -14,6 +17,8 @@ from typing import Any
 from crawler.items import ArticleItem
 from crawler.sources import Source
 from pipelines.workers import WorkerDied, WorkerPool, WorkerTimeout
+from storage import open_db
+from storage.queries import known_titles
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +43,12 @@ class ExtractClaimsPipeline:
     def open_spider(self) -> None:
         sources = getattr(self.crawler.spider, "sources", [])
         self.sources = {source.name: source for source in sources}
+        db = open_db(self.crawler.settings.get("RENEWALS_DB"))
+        try:
+            self.pool.known_titles = tuple(known_titles(db))  # before any worker starts
+        finally:
+            db.close()
+        self.stats.set_value("renewals/known_titles", len(self.pool.known_titles))
 
     def close_spider(self) -> None:
         self.pool.stop()

@@ -41,17 +41,18 @@ class WorkerTimeout(Exception):
     """The worker took longer than the pool's timeout on one page, and was killed."""
 
 
-def read_page(html: bytes, url: str) -> tuple[dict, list[dict]]:
+def read_page(html: bytes, url: str, known_titles: tuple[str, ...] = ()) -> tuple[dict, list[dict]]:
     """In a worker: the parsed page's fields and its claims, as plain dicts."""
     from crawler.page import parse_article  # imported by the forkserver, not by the crawl
     from pipelines.extract import extract_claims
 
     page = parse_article(html, url)
-    return asdict(page), [asdict(claim) for claim in extract_claims(page)]
+    return asdict(page), [asdict(claim) for claim in extract_claims(page, known_titles)]
 
 
-def _serve(sock: socket.socket, owner: int) -> None:
-    """A worker's life: read a page, answer (True, result) or (False, error), until EOF."""
+def _serve(sock: socket.socket, owner: int, known_titles: tuple[str, ...]) -> None:
+    """A worker's life: read a page, answer (True, result) or (False, error), until EOF.
+    `known_titles` come once, with the worker's start, not with every page."""
     _let_go_of_the_forkserver()
     guard(owner)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the crawl, which stops us
@@ -59,7 +60,7 @@ def _serve(sock: socket.socket, owner: int) -> None:
     while header := incoming.read(SIZE.size):
         args = pickle.loads(incoming.read(SIZE.unpack(header)[0]))
         try:
-            answer: tuple[bool, Any] = (True, read_page(*args))
+            answer: tuple[bool, Any] = (True, read_page(*args, known_titles))
         except Exception as error:  # noqa: BLE001 - reported to the owner, for that page only
             answer = (False, f"{type(error).__name__}: {error}")
         data = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
@@ -137,6 +138,7 @@ class WorkerPool:
         self.workers: set[_Worker] = set()
         self.lock = threading.Lock()  # workers are started in threads
         self.stopped = False
+        self.known_titles: tuple[str, ...] = ()  # set before the first page, passed to workers
 
     async def read_page(self, html: bytes, url: str) -> tuple[dict, list[dict]]:
         """The page's fields and claims; WorkerDied, WorkerTimeout or RuntimeError (an
@@ -168,7 +170,10 @@ class WorkerPool:
     def _start_worker(self) -> _Worker:
         ours, theirs = socket.socketpair()
         process = self.context.Process(
-            target=_serve, args=(theirs, os.getpid()), name="renewals-extract", daemon=True
+            target=_serve,
+            args=(theirs, os.getpid(), self.known_titles),
+            name="renewals-extract",
+            daemon=True,
         )
         process.start()
         theirs.close()  # only the worker holds its end: its death reads as EOF here

@@ -2,6 +2,7 @@
 
 import json
 import sys
+from pathlib import Path
 
 import click
 
@@ -9,6 +10,7 @@ from renewals.alerts_cli import alerts
 from renewals.check_cli import check
 from renewals.crawl_cli import crawl
 from renewals.ledger_cli import LEDGER_COMMANDS
+from renewals.options import open_database
 from renewals.sources_cli import sources
 
 
@@ -43,15 +45,23 @@ def cli() -> None:
 
 @cli.command()
 @click.option("--url", help="Canonical URL to report when the page has none.")
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also recognise the shows this database stores where a page names them unquoted.",
+)
 @click.argument("paths", nargs=-1, required=True)
-def extract(url: str | None, paths: tuple[str, ...]) -> None:
+def extract(url: str | None, db_path: Path | None, paths: tuple[str, ...]) -> None:
     """Print the claims in saved HTML pages (- for standard input), one JSON object a line.
 
     An input that is not HTML (an image, JSON, an empty file) is skipped with a line on stderr.
     """
     from pipelines.extract import extract_page
     from renewals.page_input import not_html
+    from storage.queries import known_titles
 
+    titles = tuple(known_titles(open_database(db_path, must_exist=True))) if db_path else ()
     failed = False
     for path in paths:
         try:
@@ -64,7 +74,7 @@ def extract(url: str | None, paths: tuple[str, ...]) -> None:
         if reason is not None:
             click.echo(f"skipped {path}: {reason}", err=True)
             continue
-        for record in extract_page(data, path, url):
+        for record in extract_page(data, path, url, titles):
             click.echo(json.dumps(record, ensure_ascii=False))
     if failed:
         sys.exit(1)

@@ -19,6 +19,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict
 from datetime import UTC, datetime
 from importlib import resources
+from itertools import repeat
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
@@ -35,6 +36,7 @@ from storage.queries import (
     current_status_rows,
     current_statuses,
     current_statuses_json,
+    known_titles,
     list_changes,
     show_history,
     statuses_announced_by,
@@ -456,10 +458,11 @@ REPROCESS_BATCH = 200  # articles a worker extracts per task: big enough to amor
 Extracted = tuple[str, list[dict] | None, str | None]  # url, claims (None: failed), error
 
 
-def _extract_batch(db_path: str, urls: list[str]) -> list[Extracted]:
+def _extract_batch(db_path: str, urls: list[str], titles: tuple[str, ...]) -> list[Extracted]:
     """In a worker process: re-extract the claims of stored articles, read from the file.
 
     An article the extractor fails on is reported, not fatal: it keeps its previous claims.
+    `titles` are the shows the database knew before the rebuild, the same for every batch.
     """
     from crawler.page import ArticlePage
     from pipelines.extract import extract_claims
@@ -476,7 +479,9 @@ def _extract_batch(db_path: str, urls: list[str]) -> list[Extracted]:
     for row in sorted(rows, key=lambda r: r["url"]):
         page = ArticlePage(**{k: row[k] for k in row.keys()})  # noqa: SIM118 - sqlite3.Row
         try:
-            results.append((row["url"], [asdict(claim) for claim in extract_claims(page)], None))
+            results.append(
+                (row["url"], [asdict(claim) for claim in extract_claims(page, titles)], None)
+            )
         except Exception as error:  # one odd page must not stop a rebuild of thousands
             results.append((row["url"], None, f"{type(error).__name__}: {error}"))
     return results
@@ -515,6 +520,7 @@ def _reprocess(db_path: Path, workers: int | None) -> None:
         )
     }
     urls = list(articles)
+    titles = tuple(known_titles(db))  # the shows as they stood before this rebuild
     batches = [urls[i : i + REPROCESS_BATCH] for i in range(0, len(urls), REPROCESS_BATCH)]
     workers = workers or os.cpu_count() or 1
     claims = 0
@@ -527,7 +533,7 @@ def _reprocess(db_path: Path, workers: int | None) -> None:
             initializer=guard,
             initargs=(os.getpid(),),
         ) as pool:
-            for results in pool.map(_extract_batch, [str(db_path)] * len(batches), batches):
+            for results in pool.map(_extract_batch, repeat(str(db_path)), batches, repeat(titles)):
                 with write_transaction(db):
                     for url, found, error in results:
                         try:

@@ -211,3 +211,18 @@ def statuses_announced_by(
             [_end_of(when), *params],
         )
     )
+
+
+def known_titles(db: sqlite_utils.Database) -> list[str]:
+    """The titles and spellings of every show with a consolidated status, for extraction to
+    recognise where a later page names them unquoted; a show only ever hedged about is not
+    known yet."""
+    return [
+        row["title"]
+        for row in db.query(
+            "select title from shows where status is not null"
+            " union select alias from show_aliases"
+            " join shows on shows.key = show_aliases.show_key where shows.status is not null"
+            " order by 1"
+        )
+    ]

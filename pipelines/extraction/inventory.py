@@ -5,11 +5,14 @@ article's subject: what "the series" means when nothing closer names a show."""
 import re
 from collections import Counter
 from collections.abc import Iterable
+from functools import lru_cache
 
 from pipelines.extraction.document import Article
 from pipelines.extraction.seasons import find_seasons
 from pipelines.extraction.tables import table_rows
 from pipelines.extraction.titles import QUOTED, TitleBook, heading_title, headline_titles
+
+PUNCTUATION = "\"'.,;:!?()[]\u2018\u2019\u201c\u201d"
 
 
 def build_inventory(article: Article, known_titles: Iterable[str] = ()) -> TitleBook:
@@ -17,9 +20,14 @@ def build_inventory(article: Article, known_titles: Iterable[str] = ()) -> Title
     database already stores) counts wherever the article names it, quoted or not."""
     book = TitleBook()
     body = "\n".join(b.text for b in article.blocks)
-    for title in known_titles:
-        if title in body and _named(title, body):
-            book.add(title)
+    if known_titles:
+        index = _by_first_word(tuple(known_titles))
+        text = f"{article.headline}\n{body}"
+        words = {word.strip(PUNCTUATION) for word in text.split()}
+        for word in words & index.keys():
+            for title in index[word]:
+                if title in text and _named(title, text):
+                    book.add(title)
     from_headline = [t for t in headline_titles(article.headline, body) if book.add(t, False)]
     emphasis: Counter[str] = Counter()
     for block in article.blocks:
@@ -52,6 +60,18 @@ def headline_seasons(headline: str, book: TitleBook) -> dict[str, int]:
     if not mentions or not book.subject:
         return {}
     return {book.subject: mentions[0].values[0]}
+
+
+@lru_cache(maxsize=4)
+def _by_first_word(titles: tuple[str, ...]) -> dict[str, list[str]]:
+    """Known titles by their first word, so a page is checked only for the titles it might
+    name (a crawl passes thousands)."""
+    index: dict[str, list[str]] = {}
+    for title in titles:
+        words = title.split()
+        if words:
+            index.setdefault(words[0].strip(PUNCTUATION), []).append(title)
+    return index
 
 
 def _named(title: str, body: str) -> bool:

@@ -40,6 +40,33 @@ def test_extract_prints_claims_and_reports_unreadable_paths(tmp_path):
     assert claims[0]["published"] == "2026-05-01"
 
 
+def test_extract_with_a_database_recognises_the_shows_it_stores(tmp_path):
+    from storage import consolidate, open_db, save_article, start_run
+    from tests.storage.conftest import SOURCES, article, claim
+
+    db_path = tmp_path / "renewals.db"
+    db = open_db(db_path)
+    run_id = start_run(db, SOURCES)
+    save_article(db, article("https://d/1"), [claim("Lowlands", "cancelled", 2)], run_id)
+    consolidate(db, run_id, {"lowlands"})
+    saved = tmp_path / "roundup.html"
+    saved.write_text(
+        "<html><body><h1>What stays and what goes</h1>"
+        "<p>Hulu is done with the quiet thriller Lowlands, the streamer confirmed.</p>"
+        "</body></html>"
+    )
+    alone = run_renewals("extract", str(saved))
+    known = run_renewals("extract", "--db", str(db_path), str(saved))
+    assert alone.returncode == 0 and json_lines(alone.stdout) == []
+    assert known.returncode == 0, known.stderr
+    assert [(c["show"], c["status"]) for c in json_lines(known.stdout)] == [
+        ("Lowlands", "cancelled")
+    ]
+    missing = run_renewals("extract", "--db", str(tmp_path / "none.db"), str(saved))
+    assert missing.returncode != 0 and missing.stderr.strip().count("\n") == 0
+    assert "none.db" in missing.stderr
+
+
 def test_sources_file_with_a_typo_is_a_one_line_error(tmp_path):
     sources = tmp_path / "sources.toml"
     sources.write_text('[[source]]\nname = "x"\ntier = 1\nstart_url = ["http://127.0.0.1/"]\n')

@@ -259,7 +259,7 @@ def test_feed_is_atom_with_one_entry_per_change(db_path: Path) -> None:
     assert ET.fromstring(empty.stdout_bytes).findall(f"{atom}entry") == []
 
 
-def _fake_extractor(page) -> list:
+def _fake_extractor(page, known_titles=()) -> list:
     """Stands in for pipelines.extract: one claim per article, read from its text."""
     from dataclasses import make_dataclass
 
@@ -391,6 +391,18 @@ def test_serve_starts_datasette_with_the_metadata(db_path: Path) -> None:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=10)
     assert not os.path.exists(f"/proc/{children[0]}")  # stopped with it, not orphaned
+
+
+def test_reprocess_passes_the_stored_shows_to_the_real_extractor(db_path: Path) -> None:
+    db = open_db(db_path)
+    body = "<p>Netflix is done with the quiet drama Soundtrack, the streamer confirmed.</p>"
+    db["articles"].update("https://d/3", {"body_html": body})
+    result = CliRunner().invoke(cli, ["reprocess", "--db", str(db_path), "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    claims = db.execute(
+        "select show, status from claims where article_url = 'https://d/3'"
+    ).fetchall()
+    assert claims == [("Soundtrack", "cancelled")]
 
 
 def test_reprocess_keeps_the_claims_of_an_article_it_cannot_re_extract(
