@@ -37,6 +37,18 @@ STATUS_HEADING = re.compile(
     r"\s*(?:\(\d+\))?[:!]?\s*",
     re.I,
 )
+# "X: Renewed", "X (Fox) - Cancelled": a title, an optional note, a separator, a short status.
+FIELD_LINE = re.compile(
+    r"^\s*(?:#?\d+[.):]\s*)?(?P<title>[^:|\u2013\u2014]{1,70}?)\s*(?:\((?P<note>[^()]{0,40})\))?"
+    r"\s*(?:[:|\u2013\u2014]|\s-\s)\s*(?P<rest>[^:|]+?)\s*\|?\s*$"
+)
+FIELD_WORDS = 10
+# Labels of a fact line, not show titles: "Status: Renewed", "Verdict - Cancelled".
+FIELD_NAME = re.compile(
+    r"(?:current\s+|renewal\s+)?(?:status|verdict|decision|fate|outcome|result|update|network|"
+    r"season|seasons|premiere|platform|where to watch|the verdict|our take|bottom line)",
+    re.IGNORECASE,
+)
 MAX_ARTICLE_TEXT = 200_000  # characters of body text read per article
 
 
@@ -88,8 +100,11 @@ def article_claims(
             context.focus = None  # "Also this week: ..." leaves the section's show
         found = []
         labelled = STATUS_LABEL.match(block.text)
+        field = _field_line(block.text, context)
         if labelled and cell_status(labelled.group(1)):
             found = _listed_claims(labelled.group(2), cell_status(labelled.group(1)), context)
+        elif field:
+            found = field
         else:
             context.local = None
             sentences = split_sentences(block.text)
@@ -107,6 +122,26 @@ def article_claims(
         claims.extend(found)
         context.focus = saved if not block.lead else context.focus
     return claims
+
+
+def _field_line(text: str, context: Context) -> list[Claim]:
+    """A show and its status on one line: "X: Renewed", "X (Fox) - Cancelled after two
+    seasons", a scorecard's "X - A sure thing / Officially renewed"."""
+    line = FIELD_LINE.match(text)
+    if not line or len(line.group("rest").split()) > FIELD_WORDS or "?" in text:
+        return []
+    title = tidy(line.group("title"))
+    status = cell_status(line.group("rest"))
+    if not status or not plausible(title, marked=True) or FIELD_NAME.fullmatch(title):
+        return []
+    if OTHER_PRODUCTION.search(title) or cell_status(title):
+        return []
+    rest = line.group("rest")
+    seasons = arithmetic(status, find_seasons(rest)) or [None]
+    networks = find_networks(line.group("note") or "") or find_networks(rest)
+    network = networks[0][2] if networks else context.fallback_network
+    show = context.book.canonical(title)
+    return [Claim(show, season, status, network, None, TABLE, clean(text)) for season in seasons]
 
 
 def _listed_claims(

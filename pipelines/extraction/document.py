@@ -10,6 +10,7 @@ from lxml import etree
 BLOCK = {"p", "h2", "h3", "h4", "li", "blockquote"}
 EMPHASIS = {"em", "i", "strong", "b"}
 SPACE = re.compile(r"\s+")
+PIPE_ROW = re.compile(r"^\|(?:[^|]*\|){2,}\s*$")  # a text table row: "| X | 2 | Canceled |"
 # Typographic quotes and dashes to plain ones, so patterns need only one spelling.
 NORMALISE = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
                            "\u00a0": " ", "\u2032": "'", "\u02bc": "'"})  # fmt: skip
@@ -47,7 +48,7 @@ def read_articles(body_html: str, title: str | None = None) -> list[Article]:
     for node in nodes:
         heading = node.find(".//h1")
         headline = clean(heading.text_content()) if heading is not None else clean(title or "")
-        articles.append(Article(headline, list(_blocks(node))))
+        articles.append(Article(headline, _text_tables(list(_blocks(node)))))
     return articles
 
 
@@ -65,8 +66,13 @@ def _blocks(node: etree._Element):
             continue
         if tag == "blockquote" and element.find(".//p") is not None:
             continue  # its paragraphs are blocks of their own
-        text = clean(element.text_content())
+        raw = element.text_content()
+        text = clean(raw)
         if not text:
+            continue
+        if PIPE_ROW.match(text):
+            rows = [_cells(line) for line in raw.splitlines() if PIPE_ROW.match(clean(line))]
+            yield Block("table", text, rows=[r for r in rows if r])
             continue
         emphasis = [clean(e.text_content()) for e in element.iter(*EMPHASIS)]
         lead = None
@@ -88,3 +94,25 @@ def _table(table: etree._Element) -> Block:
             rows.append(cells)
     emphasis = [clean(e.text_content()) for e in table.iter(*EMPHASIS)]
     return Block("table", " ".join(" ".join(r) for r in rows), emphasis, rows=rows)
+
+
+def _cells(line: str) -> list[str]:
+    """The cells of a text table row "| X | 2 | Canceled |"; none for a "|---|---|" rule."""
+    cells = [clean(cell) for cell in clean(line).strip("|").split("|")]
+    return [] if all(re.fullmatch(r":?-*:?", cell) for cell in cells) else cells
+
+
+def _text_tables(blocks: list[Block]) -> list[Block]:
+    """Consecutive text table rows (one paragraph each) as one table."""
+    joined: list[Block] = []
+    for block in blocks:
+        previous = joined[-1] if joined else None
+        if previous is not None and _text_table(block) and _text_table(previous):
+            previous.rows.extend(block.rows)
+            continue
+        joined.append(block)
+    return joined
+
+
+def _text_table(block: Block) -> bool:
+    return block.kind == "table" and bool(PIPE_ROW.match(block.text))

@@ -102,6 +102,14 @@ def _listed_runs(text: str, first: Mention) -> list[Mention]:
         position = start + len(run)
 
 
+# Between two titles of one list: commas, "and", "&", "as well as", with the titles' own
+# quote marks or a bracketed note ("X (Fox), Y and Z") on either side.
+LIST_JOINER = re.compile(
+    r"""["'*]?\s*(?:\([^()]{0,40}\)\s*)?(?:,\s*(?:and\s+|as\s+well\s+as\s+)?|and\s+|&\s+|"""
+    r"""as\s+well\s+as\s+)["'*]?"""
+)
+
+
 def coordinated(text: str, mention: Mention | None, mentions: list[Mention]) -> list[Mention]:
     """Every title joined to the found one by and/commas ("renewed X and Y")."""
     if mention is None:
@@ -111,7 +119,7 @@ def coordinated(text: str, mention: Mention | None, mentions: list[Mention]) -> 
     if mention.guessed:
         return [mention, *_listed_runs(text, mention)]
     titles = [m for m in mentions if not m.anaphor]
-    joiner = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+|&\s+)")
+    joiner = LIST_JOINER
     position = next(i for i, m in enumerate(titles) if m.start == mention.start)
     start = end = position
     while start > 0 and joiner.fullmatch(text[titles[start - 1].end : titles[start].start]):

@@ -52,6 +52,9 @@ UNNAMED_PLURAL = re.compile(
 )
 
 
+RESPECTIVELY = re.compile(r"\brespectively\b", re.IGNORECASE)
+
+
 def sentence_claims(
     sentence: str, context: Context, confidence: float, headline: bool = False
 ) -> list[Claim]:
@@ -119,13 +122,16 @@ def sentence_claims(
         elif NETWORK_ANAPHOR.search(text[left : frame.start]):
             network = context.last_network  # "the channel has axed X"
         announced = announced_for(text, frame, left, right, context.published)
-        for show in shows:
+        paired = len(shows) > 1 and len(seasons) == len(shows) and bool(
+            RESPECTIVELY.search(text, frame.end)
+        )  # "X and Y for a third and fourth season, respectively"
+        for position, show in enumerate(shows):
             if network is None and (
                 show in (context.book.subject, context.focus, context.local)
                 or show in context.headline
             ):
                 network = context.fallback_network  # the lede's network, for its own show
-            numbers = seasons
+            numbers = [seasons[position]] if paired else seasons
             if frame.status == "pending" and seasons == [None]:
                 numbers = [context.headline_seasons.get(show)]
             claims.extend(

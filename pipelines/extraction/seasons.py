@@ -148,7 +148,7 @@ def _values(match: re.Match[str]) -> list[int]:
         values = [v for v in (number(w) for w in words) if v]
         if re.search(r"\d\s*(?:-|to|through)\s*\d", groups["list"]) and len(values) == 2:
             values = list(range(values[0], values[1] + 1)) if values[1] - values[0] < 10 else values
-        return sorted(set(values))
+        return list(dict.fromkeys(values))  # in text order: "fifth and third, respectively"
     word = groups.get("n") or groups.get("m")
     value = number(word) if word else None
     return [value] if value and 0 < value < 60 else []

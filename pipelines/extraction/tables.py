@@ -34,6 +34,9 @@ def table_rows(rows: list[list[str]]) -> list[dict]:
     """
     if len(rows) < 2:
         return []
+    implied = _implied_header(rows)
+    if implied:
+        rows = [implied, *rows]
     header = [h.lower() for h in rows[0]]
     show_col = next((i for i, h in enumerate(header) if re.search(r"\b(?:show|series|title|programme|program)\b", h)), None)  # fmt: skip
     if show_col is None:
@@ -71,6 +74,25 @@ def table_rows(rows: list[list[str]]) -> list[dict]:
             if networks:
                 found.append(_row(show, status, season_text, aired, networks, " | ".join(row)))
     return found
+
+
+def _implied_header(rows: list[list[str]]) -> list[str] | None:
+    """A header for a table without one whose every row is a show, a status and maybe a
+    season count: "| X | 2 | Canceled |"."""
+    width = len(rows[0])
+    if width < 2 or any(len(row) != width for row in rows) or cell_status(" ".join(rows[0][:1])):
+        return None
+    if any(re.search(r"\b(?:show|series|title|status)\b", cell, re.I) for cell in rows[0]):
+        return None
+    status_col = next((i for i in range(1, width) if all(cell_status(r[i]) for r in rows)), None)
+    if status_col is None:
+        return None
+    header = ["show", *([""] * (width - 1))]
+    header[status_col] = "status"
+    for column in range(1, width):
+        if column != status_col and all(re.fullmatch(r"\d{1,2}", r[column]) for r in rows):
+            header[column] = "seasons"
+    return header
 
 
 def _row(show: str, status: str, season_text: str, aired: str, networks: list, cell: str) -> dict:
