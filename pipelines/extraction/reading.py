@@ -122,8 +122,10 @@ def sentence_claims(
         elif NETWORK_ANAPHOR.search(text[left : frame.start]):
             network = context.last_network  # "the channel has axed X"
         announced = announced_for(text, frame, left, right, context.published)
-        paired = len(shows) > 1 and len(seasons) == len(shows) and bool(
-            RESPECTIVELY.search(text, frame.end)
+        paired = (
+            len(shows) > 1
+            and len(seasons) == len(shows)
+            and bool(RESPECTIVELY.search(text, frame.end))
         )  # "X and Y for a third and fourth season, respectively"
         for position, show in enumerate(shows):
             if network is None and (
