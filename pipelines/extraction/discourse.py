@@ -18,6 +18,7 @@ from pipelines.extraction.sentences import split_sentences
 from pipelines.extraction.tables import cell_status, table_rows
 from pipelines.extraction.titles import (
     OTHER_PRODUCTION,
+    QUOTED,
     Mention,
     capitalised_run,
     find_mentions,
@@ -137,6 +138,9 @@ def _field_line(text: str, context: Context) -> list[Claim]:
     if OTHER_PRODUCTION.search(title) or cell_status(title):
         return []
     rest = line.group("rest")
+    pattern = context.book.pattern()
+    if QUOTED.search(rest) or (pattern and pattern.search(rest)):
+        return []  # "TV: Netflix has renewed 'X'": a sentence about another show
     seasons = arithmetic(status, find_seasons(rest)) or [None]
     networks = find_networks(line.group("note") or "") or find_networks(rest)
     network = networks[0][2] if networks else context.fallback_network

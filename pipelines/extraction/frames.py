@@ -13,6 +13,7 @@ from pathlib import Path
 from pipelines.extraction.modality import negated_before
 from pipelines.extraction.networks import NETWORK_RE
 
+Rewrite = tuple[re.Pattern[str], str]
 LEXICON_FILE = Path(__file__).with_name("lexicon.toml")
 PLACEHOLDER = re.compile(r"<([a-z_]+)>")
 
@@ -39,10 +40,15 @@ class Wording:
     needs_subject: bool = False  # without a season, only about the article's own show
 
 
-def load_lexicon(path: Path = LEXICON_FILE) -> list[Wording]:
-    """The wordings in file order, their <fragment> placeholders filled in."""
+def load_lexicon(path: Path = LEXICON_FILE) -> tuple[list[Wording], list[Rewrite]]:
+    """The wordings in file order, their <fragment> placeholders filled in, and the idiom
+    rewrites."""
     with path.open("rb") as handle:
         data = tomllib.load(handle)
+    rewrites = [
+        (re.compile(entry["pattern"], re.IGNORECASE), entry["replacement"])
+        for entry in data.get("rewrite", [])
+    ]
     fragments = {**data["fragments"], "network": NETWORK_RE.pattern}
     wordings = []
     for entry in data["wording"]:
@@ -58,10 +64,10 @@ def load_lexicon(path: Path = LEXICON_FILE) -> list[Wording]:
                 entry.get("needs_subject", False),
             )
         )
-    return wordings
+    return wordings, rewrites
 
 
-LEXICON = load_lexicon()
+LEXICON, REWRITES = load_lexicon()
 _ALL_CUES = sorted({cue for wording in LEXICON for cue in wording.cues}, key=len, reverse=True)
 CUES = re.compile(r"(?<![a-z])(?:" + "|".join(re.escape(cue) for cue in _ALL_CUES) + ")")
 # A matched cue also stands for every shorter cue inside it ("renewal" -> "renew").
@@ -99,16 +105,24 @@ def has_cue(text: str) -> bool:
 
 
 def normalise(sentence: str, keep: re.Pattern[str] | None = None) -> str:
-    """Expand contractions and move a split particle ("picked it up" -> "picked up it");
-    text that `keep` matches (the page's known titles: "Don't Trust the B----") stays as is."""
+    """Expand contractions, move a split particle ("picked it up" -> "picked up it") and
+    rewrite idioms (lexicon.toml); text that `keep` matches (the page's known titles:
+    "Don't Trust the B----") is not expanded."""
+    sentence = _expand(sentence, keep)
+    for pattern, replacement in REWRITES:
+        sentence = pattern.sub(replacement, sentence)
+    return sentence
+
+
+def _expand(sentence: str, keep: re.Pattern[str] | None) -> str:
     if keep is not None and "'" in sentence:
         pieces, position = [], 0
         for match in keep.finditer(sentence):
-            pieces.append(normalise(sentence[position : match.start()]))
+            pieces.append(_expand(sentence[position : match.start()], None))
             pieces.append(match.group())
             position = match.end()
         if pieces:
-            return "".join(pieces) + normalise(sentence[position:])
+            return "".join(pieces) + _expand(sentence[position:], None)
     if "'" in sentence:
         for pattern, replacement in CONTRACTIONS:
             sentence = pattern.sub(replacement, sentence)

@@ -159,7 +159,13 @@ def _likely_show(
 
 def _sentence_rules(claims: list[Claim]) -> list[Claim]:
     """A final season ordered is `ending` only; a cancelled show's "final chapter" was hoped;
-    a limited series that "will not return" has ended rather than been cancelled."""
+    a limited series that "will not return" has ended rather than been cancelled; a renewal
+    revoked in the same sentence ("cancelled months after renewing it for a third season")
+    cancels the season it had ordered."""
+    ordered = {c.show: c.season for c in claims if c.status == "renewed" and c.season}
+    for claim in claims:
+        if claim.status == "cancelled" and claim.season is None and claim.show in ordered:
+            claim.season = ordered[claim.show]
     shows_ending = {c.show for c in claims if c.status == "ending"}
     shows_cancelled = {c.show for c in claims if c.status == "cancelled" and c.confidence >= 0.5}
     kept = []

@@ -53,6 +53,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         rf"\b(?:ran|run|running|lasted|lasting|made it to|spanned|spanning|aired)\s+(?:for\s+)?"
         rf"(?:just\s+|only\s+)?(?P<n>{_CARD})\s+{_NOUN}", re.I)),
     ("count", re.compile(rf"\b(?P<n>{_CARD})[\s-]season\s+run\b", re.I)),
+    ("count", re.compile(r"\b(?P<n>one)[\s-]and[\s-]done\b", re.I)),
     # lists: "seasons six, seven and eight", "seasons 22 and 23", "Season 3 and Season 4"
     ("ordinal", re.compile(
         rf"\b{_SEASON}\s+(?P<list>{_NUM}(?:\s*,\s*(?:{_SEASON}\s+)?{_NUM})*,?\s*(?:and|&|-|to|through)\s*(?:{_SEASON}\s+)?{_NUM})\b", re.I)),
@@ -69,7 +70,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 
 # Every pattern above needs one of these words; most text has none.
 SEASONISH = re.compile(
-    r"season|series|instal|chapter|\brun|outing|cycle|\bS\d|\b(?:for|order|ordered)\s+(?:an?|the)\s",
+    r"season|series|instal|chapter|\brun|outing|cycle|and[\s-]done|\bS\d|\b(?:for|order|ordered)\s+(?:an?|the)\s",
     re.I,
 )
 
@@ -89,6 +90,7 @@ CUES = [
         r"after|following|end of",
         r"ran|run|last|made it|spann|aired",
         r"run",
+        r"done",
         None,
         r"and|&",
         r"season|series",

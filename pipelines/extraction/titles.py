@@ -31,7 +31,7 @@ STOP_START = {
     "these", "those", "it", "its", "every", "all", "inside", "beyond", "goodbye", "yes", "no",
     "so", "not", "exclusive", "breaking", "watch", "report", "sources", "first", "new", "best",
     "our", "your", "my", "more", "other", "frequently", "faq", "trending", "related",
-    "both", "each", "everything", "anything",
+    "both", "each", "everything", "anything", "tv", "as", "television", "streaming",
 }  # fmt: skip
 QUESTION_START = re.compile(
     r"^(?:is|will|could|has|have|does|did|why|how|when|where|what|who|should|can|would|so|"
@@ -61,7 +61,8 @@ GENRE = (
     r"(?:series|show|drama|comedy|sitcom|thriller|programme|program|procedural|mystery|saga|"
     r"epic|rom-com|romcom|dramedy|space opera|satire|adaptation|serial|soap|western|opera|"
     r"period piece|musical drama|horror series|docuseries|anthology series|miniseries|"
-    r"crime drama|whodunit|caper|romance|fantasy|mockumentary|sci-fi|cartoon|animation)"
+    r"crime drama|whodunit|caper|romance|fantasy|mockumentary|sci-fi|cartoon|animation|farce|"
+    r"melodrama|telenovela|docudrama)"
 )
 _MODIFIER = (
     r"(?:(?!(?i:the|a|an|and|or|of|to|in|on|at|for|by|with|that|which|who|has|have|had|is|was|"
@@ -70,7 +71,7 @@ _MODIFIER = (
 )
 GENRE_WORD = re.compile(rf"(?i:{GENRE}|shows?|dramas|comedies|thrillers)")
 ANAPHOR = re.compile(
-    rf"\b(?:(?i:the|this|that)\s+{_MODIFIER}{{0,4}}?(?:[a-z]+-)?(?i:{GENRE})"
+    rf"\b(?:(?i:the|this|that)\s+{_MODIFIER}{{0,4}}(?:[a-z]+-)?(?i:{GENRE})"
     rf"|(?:[A-Z][\w.+'&-]*\s+){{0,3}}?[A-Z][\w.+&-]*['\u2019]s\s+{_MODIFIER}{{0,4}}?(?:[a-z]+-)?(?i:{GENRE}))\b"
     r"|\b(?i:it)\b"
 )
@@ -97,6 +98,10 @@ BAD_TITLE = re.compile(
 
 NETWORK_POSSESSIVE = re.compile(r"^(?:the\s+)?(?:" + NETWORK_RE.pattern + r")'s\s+")
 NETWORK_FIRST = re.compile(r"^(?:" + NETWORK_RE.pattern + r")\s+")
+
+
+APPOSITIVE_GAP = re.compile(r" |,\s+")
+PRONOUNS = {"I", "We", "You", "He", "She", "They"}
 
 
 @dataclass
@@ -277,7 +282,24 @@ def find_mentions(text: str, book: TitleBook, headline: bool = False) -> list[Me
         words = match.group().split()
         if len(words) > 1 and words[-1][0].isupper() and words[0][0].isupper() and not headline:
             continue
-        if free(match.start(), match.end()) and not NOT_THE_SHOW.search(match.group()):
+        if not free(match.start(), match.end()) or NOT_THE_SHOW.search(match.group()):
+            continue
+        named = None if headline or len(words) == 1 else _appositive(text, match.end())
+        if named and free(*named[:2]):
+            found.append(Mention(*named))  # "the sci-fi horror series Archive 81"
+        else:
             found.append(Mention(match.start(), match.end(), "", anaphor=True))
     found.sort(key=lambda m: m.start)
     return found
+
+
+def _appositive(text: str, position: int) -> tuple[int, int, str] | None:
+    """The unquoted name a genre phrase introduces: "the drama X", "The show, X, was"."""
+    gap = APPOSITIVE_GAP.match(text, position)
+    run = capitalised_run(text[gap.end() :]) if gap else None
+    if not run or not text.startswith(run, gap.end()) or run in PRONOUNS:
+        return None
+    end = gap.end() + len(run)
+    if "," in gap.group() and not re.match(r"\s*[,(]", text[end:]):
+        return None  # "the series, Netflix said" is no appositive
+    return gap.end(), end, run

@@ -14,7 +14,7 @@ from tests.storage.conftest import SOURCES, article, claim
 
 ROUNDUP = (
     "<h1>What stays and what goes this week</h1>"
-    "<p>Hulu is done with the quiet thriller Lowlands, the streamer confirmed on Monday.</p>"
+    "<p>Hulu is done with Lowlands, the streamer confirmed on Monday.</p>"
     "<p>Elsewhere, the network renewed Bright Lanterns for a fourth season.</p>"
     "<p>Its star, Ada Vey, will next appear in a film.</p>"
 )

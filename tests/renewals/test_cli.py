@@ -52,7 +52,7 @@ def test_extract_with_a_database_recognises_the_shows_it_stores(tmp_path):
     saved = tmp_path / "roundup.html"
     saved.write_text(
         "<html><body><h1>What stays and what goes</h1>"
-        "<p>Hulu is done with the quiet thriller Lowlands, the streamer confirmed.</p>"
+        "<p>Hulu is done with Lowlands, the streamer confirmed.</p>"
         "</body></html>"
     )
     alone = run_renewals("extract", str(saved))
