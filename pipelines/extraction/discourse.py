@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from pipelines.extraction.arguments import arithmetic
 from pipelines.extraction.claim import Claim
 from pipelines.extraction.context import Context
-from pipelines.extraction.document import Article, Block, clean
+from pipelines.extraction.document import RELATED, Article, Block, clean
 from pipelines.extraction.inventory import build_inventory, headline_seasons
 from pipelines.extraction.linking import local_topic
 from pipelines.extraction.networks import find_networks
@@ -94,6 +94,8 @@ def article_claims(
         if block.kind == "table":
             claims.extend(_table_claims(block, context))
             continue
+        if block.kind == "furniture":
+            continue
         saved = context.focus
         if block.lead and not block.lead.endswith(":") and plausible(tidy(block.lead), marked=True):
             context.focus = book.canonical(tidy(block.lead))
@@ -110,6 +112,8 @@ def article_claims(
             context.local = None
             sentences = split_sentences(block.text)
             for index, sentence in enumerate(sentences):
+                if RELATED.match(sentence):
+                    continue  # "... above. Also read: NBC axes X and Y."
                 found.extend(
                     sentence_claims(sentence, context, FIRM, headline=block.kind == "item")
                 )

@@ -10,6 +10,12 @@ from lxml import etree
 BLOCK = {"p", "h2", "h3", "h4", "li", "blockquote"}
 EMPHASIS = {"em", "i", "strong", "b"}
 SPACE = re.compile(r"\s+")
+RELATED = re.compile(
+    r"\s*(?:also\s+read|read\s+(?:more|next|also)|related(?:\s+(?:stories|articles|reading))?|"
+    r"must[\s-]read|see\s+also|don't\s+miss|more\s+from|recommended|you\s+may\s+also\s+like|"
+    r"trending(?:\s+now)?|popular\s+now)\s*[:|\u2013\u2014-]",
+    re.IGNORECASE,
+)
 PIPE_ROW = re.compile(r"^\|(?:[^|]*\|){2,}\s*$")  # a text table row: "| X | 2 | Canceled |"
 # Typographic quotes and dashes to plain ones, so patterns need only one spelling.
 NORMALISE = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
@@ -18,7 +24,7 @@ NORMALISE = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d"
 
 @dataclass
 class Block:
-    kind: str  # heading | text | item (a list item) | table
+    kind: str  # heading | text | item (a list item) | table | furniture
     text: str
     emphasis: list[str] = field(default_factory=list)
     lead: str | None = None  # a bold/italic run that opens the block ("Ted Lasso. Apple ...")
@@ -82,6 +88,8 @@ def _blocks(node: etree._Element):
             # "St. Denis Medical (NBC)": the bracket is a note on the title, not part of it
             lead = re.sub(r"\s*\([^()]{0,40}\)\s*[:.\u2014\u2013-]?\s*$", "", lead) or lead
         kind = {"h2": "heading", "h3": "heading", "h4": "heading", "li": "item"}.get(tag, "text")
+        if RELATED.match(text):
+            kind = "furniture"  # "Also read: X and Y axed" links elsewhere, it reports nothing
         yield Block(kind, text, [e for e in emphasis if e], lead)
 
 

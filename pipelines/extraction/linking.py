@@ -74,9 +74,13 @@ FIELD_LABEL = re.compile(
 )
 
 
+PLURAL_GENRE = re.compile(
+    r"^\s*(?:the|its|their|both|two|three|four)\s+(?:[\w-]+\s+){0,3}?(?:shows|series|dramas|"
+    r"comedies|sitcoms|thrillers|originals|procedurals|newcomers|freshmen)\s+(?=[A-Z0-9])"
+)
 AUX_GAP = re.compile(
     r"^\s*(?:(?:has|have|had|is|was|were|are|will|would|to|been|be|also|officially|now|just|"
-    r"finally|reportedly|already|quietly|formally|being|set|not)\s+)*$",
+    r"finally|reportedly|already|quietly|formally|being|set|not|all|both|each)\s+)*$",
     re.IGNORECASE,
 )
 
@@ -110,6 +114,42 @@ LIST_JOINER = re.compile(
 )
 
 
+RUN_JOINER_BEFORE = re.compile(r"(?:,\s*(?:and\s+)?|\s+and\s+|\s*&\s+)$")
+CAPSEQ_AT_END = re.compile(rf"(?:{CAPSEQ.pattern})$")
+
+
+def _split_pair(run: Mention) -> list[Mention]:
+    """An unmarked "Dust Road and Iron Gate" is two titles when each side has two words or
+    more; "Rizzoli and Isles" stays one."""
+    parts = run.title.split(" and ")
+    if len(parts) != 2 or any(len(part.split()) < 2 for part in parts):
+        return [run]
+    second = run.start + len(parts[0]) + len(" and ")
+    return [
+        Mention(run.start, run.start + len(parts[0]), parts[0], guessed=True),
+        Mention(second, run.end, parts[1], guessed=True),
+    ]
+
+
+def _runs_before(text: str, last: Mention) -> list[Mention]:
+    """ "X, Y and Z were all renewed": the capitalised runs listed before the last one."""
+    found: list[Mention] = []
+    position = last.start
+    while True:
+        joiner = RUN_JOINER_BEFORE.search(text, 0, position)
+        if not joiner:
+            return found
+        head = CAPSEQ_AT_END.search(text, 0, joiner.start())
+        run = capitalised_run(head.group()) if head else None
+        if not run or run != head.group():
+            return found
+        found.insert(0, Mention(head.start(), head.end(), run, guessed=True))
+        listed = text[: head.start()].rstrip().endswith(",")
+        if joiner.group().strip() in {"and", "&"} and not listed:
+            return found
+        position = head.start()
+
+
 def coordinated(text: str, mention: Mention | None, mentions: list[Mention]) -> list[Mention]:
     """Every title joined to the found one by and/commas ("renewed X and Y")."""
     if mention is None:
@@ -117,7 +157,7 @@ def coordinated(text: str, mention: Mention | None, mentions: list[Mention]) -> 
     if mention.anaphor:
         return [mention]
     if mention.guessed:
-        return [mention, *_listed_runs(text, mention)]
+        return [*_runs_before(text, mention), *_split_pair(mention), *_listed_runs(text, mention)]
     titles = [m for m in mentions if not m.anaphor]
     joiner = LIST_JOINER
     position = next(i for i, m in enumerate(titles) if m.start == mention.start)
@@ -168,6 +208,7 @@ def show_mention(
                         return Mention(start, start + len(named), named, guessed=True)
                 return first
         slot = re.sub(r"^\s*(?:officially|also|quietly)\s+", "", text[frame.end : right])
+        slot = PLURAL_GENRE.sub("", slot)  # "renewed the freshman dramas X and Y"
         run = capitalised_run(slot)
         if run:
             start = text.index(run, frame.end)

@@ -98,10 +98,11 @@ def sentence_claims(
             continue
         decider = bool(find_networks(masked))  # "Roy rescued Ted" in a recap is no renewal
         dated = seasons != [None]
+        listed = decider and sum(m.guessed for m in group) > 1  # "renewed X, Y and Z"
         group = [
             m
             for m in group
-            if not m.guessed or _likely_show(m.title, context, headline, decider, dated)
+            if not m.guessed or listed or _likely_show(m.title, context, headline, decider, dated)
         ]
         shows = [resolve(m, context, text, frame, mentions) for m in group]
         if not shows or not all(shows):
