@@ -13,7 +13,7 @@ from pipelines.extraction.inventory import build_inventory, headline_seasons
 from pipelines.extraction.linking import local_topic
 from pipelines.extraction.networks import find_networks
 from pipelines.extraction.reading import FIRM, HEADLINE, TABLE, sentence_claims
-from pipelines.extraction.seasons import find_seasons
+from pipelines.extraction.seasons import SeasonMention, find_seasons
 from pipelines.extraction.sentences import split_sentences
 from pipelines.extraction.tables import cell_status, table_rows
 from pipelines.extraction.titles import (
@@ -33,9 +33,25 @@ _LABELS = (
     r"undecided|on the bubble|awaiting (?:word|a decision)|no decision yet|still undecided"
 )
 STATUS_LABEL = re.compile(rf"^\s*((?:{_LABELS})(?:\s+shows)?)\s*[:\u2014\u2013]\s*(.+)$", re.I)
+_LABEL_TAIL = r"(?:tv|shows?|series|so|far|this|year|season|in|of|for|\d{4}(?:-\d{2,4})?|\(\d+\))"
 STATUS_HEADING = re.compile(
-    rf"\s*(?:the\s+)?(?:{_LABELS})(?:\s+(?:shows|series|so far|tv shows|in \d{{4}}))?"
-    r"\s*(?:\(\d+\))?[:!]?\s*",
+    rf"\s*(?:the\s+|all\s+|every\s+)?(?:(?:tv\s+)?(?:shows?|series)\s+(?:that\s+(?:were|got)\s+)?)?"
+    rf"(?:{_LABELS})(?:\s+{_LABEL_TAIL}){{0,4}}\s*[:!]?\s*",
+    re.I,
+)
+# A paragraph that announces the list under it: "The following shows have been cancelled:".
+LIST_INTRO = re.compile(
+    r"[^.!?]{0,80}\b(?:shows?|series|titles|these|following|list)\b[^.!?]{0,80}:\s*$", re.I
+)
+# A show's network in its fact box: "Network: ITV".
+NETWORK_FACT = re.compile(
+    r"\s*(?:original\s+)?(?:network|channel|platform|streamer|broadcaster)\s*[:\u2013\u2014-]\s*(.{1,40})",
+    re.I,
+)
+# A show's season count in its fact box: "Number of seasons: 3".
+SEASON_COUNT = re.compile(
+    r"\s*(?:number\s+of\s+seasons|seasons(?:\s+(?:aired|so\s+far))?|total\s+seasons)"
+    r"\s*[:\u2013\u2014-]\s*(\d{1,2})\s*",
     re.I,
 )
 # "X: Renewed", "X (Fox) - Cancelled": a title, an optional note, a separator, a short status.
@@ -78,7 +94,8 @@ def article_claims(
     for part in re.split(r"(?<=\?)\s+", article.headline):
         if part and not part.rstrip().endswith("?"):
             claims.extend(sentence_claims(part, context, HEADLINE, headline=True))
-    section_status = None
+    section_status = list_status = None
+    season_counts: dict[str, int] = {}
     budget = MAX_ARTICLE_TEXT
     for block in article.blocks:
         budget -= len(block.text)
@@ -95,6 +112,19 @@ def article_claims(
             claims.extend(_table_claims(block, context))
             continue
         if block.kind == "furniture":
+            continue
+        if block.kind != "item":
+            list_status = None
+        fact = NETWORK_FACT.fullmatch(block.text)
+        if fact and find_networks(fact.group(1)):
+            context.fallback_network = find_networks(fact.group(1))[0][2]
+            continue
+        count = SEASON_COUNT.fullmatch(block.text)
+        if count and (context.focus or book.subject):
+            season_counts[context.focus or book.subject] = int(count.group(1))
+            continue
+        if _list_intro(block.text, context):
+            list_status = cell_status(block.text)
             continue
         saved = context.focus
         if block.lead and not block.lead.endswith(":") and plausible(tidy(block.lead), marked=True):
@@ -114,19 +144,64 @@ def article_claims(
             for index, sentence in enumerate(sentences):
                 if RELATED.match(sentence):
                     continue  # "... above. Also read: NBC axes X and Y."
-                found.extend(
-                    sentence_claims(sentence, context, FIRM, headline=block.kind == "item")
-                )
+                read = sentence_claims(sentence, context, FIRM, headline=block.kind == "item")
+                if not read and index and found:
+                    _seasons_told_next(found, sentence, context)
+                found.extend(read)
                 if index + 1 < len(sentences):
                     context.local = local_topic(sentence, context) or context.local
                 named = find_networks(sentence) if NETWORK_ANAPHOR_CUE.search(block.text) else []
                 context.last_network = named[-1][2] if named else context.last_network
             context.local = None
-        if not found and section_status and block.kind == "item":
-            found = _listed_claims(block.text, section_status, context, first_only=True)
+        label = list_status or section_status
+        if not found and label and block.kind == "item":
+            found = _listed_claims(block.text, label, context, first_only=True)
+        elif not found and section_status and _title_list(block.text):
+            found = _listed_claims(block.text, section_status, context)
         claims.extend(found)
         context.focus = saved if not block.lead else context.focus
+    return _counted_seasons(claims, season_counts)
+
+
+def _seasons_told_next(claims: list[Claim], sentence: str, context: Context) -> None:
+    """ "Fox has cancelled X. The call came after the season 4 finale.": a sentence that
+    names no other show gives a season to the previous sentence's claims that had none."""
+    mentions = find_seasons(sentence)
+    pattern = context.book.pattern()
+    if not mentions or QUOTED.search(sentence) or (pattern and pattern.search(sentence)):
+        return
+    for claim in claims:
+        if claim.season is None and claim.confidence >= FIRM and claim.status != "pending":
+            claim.season = (arithmetic(claim.status, mentions) or [None])[0]
+
+
+def _counted_seasons(claims: list[Claim], counts: dict[str, int]) -> list[Claim]:
+    """A claim with no season takes it from its show's season count ("Number of seasons: 3"
+    and "Status: Cancelled" is cancelled, season 4)."""
+    for claim in claims:
+        if claim.season is None and claim.show in counts:
+            aired = SeasonMention(0, 0, "aired", [counts[claim.show]])
+            claim.season = (arithmetic(claim.status, [aired]) or [None])[0]
     return claims
+
+
+def _list_intro(text: str, context: Context) -> bool:
+    """A short paragraph with a status that announces the list below it."""
+    if STATUS_HEADING.fullmatch(text) and text.rstrip().endswith(":"):
+        return bool(cell_status(text))  # "Cancelled:"
+    if not LIST_INTRO.fullmatch(text) or not cell_status(text):
+        return False
+    pattern = context.book.pattern()
+    return not QUOTED.search(text) and not (pattern and pattern.search(text))
+
+
+def _title_list(text: str) -> bool:
+    """A paragraph that is only a list of titles, with notes: "X (season 3), Y and Z"."""
+    for piece in re.split(r"\s*(?:[,;&]|\band\b)\s*", text.rstrip(". ")):
+        piece = tidy(re.sub(r"\s*\([^()]{0,40}\)\s*$", "", piece))
+        if piece and capitalised_run(piece) != piece:
+            return False
+    return True
 
 
 def _field_line(text: str, context: Context) -> list[Claim]:

@@ -118,11 +118,11 @@ RUN_JOINER_BEFORE = re.compile(r"(?:,\s*(?:and\s+)?|\s+and\s+|\s*&\s+)$")
 CAPSEQ_AT_END = re.compile(rf"(?:{CAPSEQ.pattern})$")
 
 
-def _split_pair(run: Mention) -> list[Mention]:
+def _split_pair(run: Mention, listed: bool) -> list[Mention]:
     """An unmarked "Dust Road and Iron Gate" is two titles when each side has two words or
-    more; "Rizzoli and Isles" stays one."""
+    more, or when it ends a comma list ("X, Y and Z"); "Rizzoli and Isles" stays one."""
     parts = run.title.split(" and ")
-    if len(parts) != 2 or any(len(part.split()) < 2 for part in parts):
+    if len(parts) != 2 or (not listed and any(len(part.split()) < 2 for part in parts)):
         return [run]
     second = run.start + len(parts[0]) + len(" and ")
     return [
@@ -157,7 +157,8 @@ def coordinated(text: str, mention: Mention | None, mentions: list[Mention]) -> 
     if mention.anaphor:
         return [mention]
     if mention.guessed:
-        return [*_runs_before(text, mention), *_split_pair(mention), *_listed_runs(text, mention)]
+        before = _runs_before(text, mention)
+        return [*before, *_split_pair(mention, bool(before)), *_listed_runs(text, mention)]
     titles = [m for m in mentions if not m.anaphor]
     joiner = LIST_JOINER
     position = next(i for i, m in enumerate(titles) if m.start == mention.start)

@@ -76,8 +76,8 @@ SEASONISH = re.compile(
 
 
 AIRED = re.compile(
-    r"\s+(?:(?:has|had|have|was|just|already|finally|only)\s+){0,2}(?:wrapped|aired|premiered|"
-    r"ended|debuted|concluded|finished|arrived|streamed|launched|bowed|dropped|landed)\b",
+    r"\s+(?:finale\b|(?:(?:has|had|have|was|just|already|finally|only)\s+){0,2}(?:wrapped|aired|"
+    r"premiered|ended|debuted|concluded|finished|arrived|streamed|launched|bowed|dropped|landed)\b)",
     re.I,
 )
 # A cheap pre-check per pattern above (None: always run).
