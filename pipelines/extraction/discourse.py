@@ -9,6 +9,7 @@ from pipelines.extraction.arguments import arithmetic
 from pipelines.extraction.claim import Claim
 from pipelines.extraction.context import Context
 from pipelines.extraction.document import RELATED, Article, Block, clean
+from pipelines.extraction.frames import has_cue
 from pipelines.extraction.inventory import build_inventory, headline_seasons
 from pipelines.extraction.linking import local_topic
 from pipelines.extraction.networks import find_networks
@@ -138,6 +139,9 @@ def article_claims(
             found = _listed_claims(labelled.group(2), cell_status(labelled.group(1)), context)
         elif field:
             found = field
+        elif not has_cue(block.text):  # no wording at all: only its networks matter later
+            named = find_networks(block.text) if NETWORK_ANAPHOR_CUE.search(block.text) else []
+            context.last_network = named[-1][2] if named else context.last_network
         else:
             context.local = None
             sentences = split_sentences(block.text)

@@ -100,8 +100,9 @@ SPLIT_PARTICLE = re.compile(
 
 
 def has_cue(text: str) -> bool:
-    """The cheap word-level scan: could any wording occur in this text at all?"""
-    return CUES.search(text.lower()) is not None
+    """The cheap word-level scan that decides which text gets full treatment: could any
+    wording occur in it at all, once contractions are expanded ("won't" -> "will not")?"""
+    return bool(ALWAYS) or "n't" in text or CUES.search(text.lower()) is not None
 
 
 def normalise(sentence: str, keep: re.Pattern[str] | None = None) -> str:

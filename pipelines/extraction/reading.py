@@ -8,7 +8,7 @@ from pipelines.extraction.arguments import announced_for, network_for, seasons_f
 from pipelines.extraction.claim import Claim
 from pipelines.extraction.context import Context
 from pipelines.extraction.document import clean
-from pipelines.extraction.frames import find_frames, normalise
+from pipelines.extraction.frames import find_frames, has_cue, normalise
 from pipelines.extraction.linking import clause_start, coordinated, resolve, show_mention
 from pipelines.extraction.networks import find_networks
 from pipelines.extraction.seasons import find_seasons
@@ -58,6 +58,8 @@ RESPECTIVELY = re.compile(r"\brespectively\b", re.IGNORECASE)
 def sentence_claims(
     sentence: str, context: Context, confidence: float, headline: bool = False
 ) -> list[Claim]:
+    if not has_cue(sentence):
+        return []
     text = normalise(sentence, context.book.pattern())
     if modality.asks(text, headline):
         return []
