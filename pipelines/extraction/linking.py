@@ -78,9 +78,17 @@ PLURAL_GENRE = re.compile(
     r"^\s*(?:the|its|their|both|two|three|four)\s+(?:[\w-]+\s+){0,3}?(?:shows|series|dramas|"
     r"comedies|sitcoms|thrillers|originals|procedurals|newcomers|freshmen)\s+(?=[A-Z0-9])"
 )
+# "X's upcoming fourth season will be its last": the show owns the season the frame is about.
+POSSESSIVE = re.compile(r"['\u2019]s$")
+OWN_SEASON_GAP = re.compile(
+    r"^['\u2019]s\s+(?:[\w-]+\s+){0,3}(?:season|series)(?:\s+\d+)?\s+(?:(?:has|have|had|is|was|"
+    r"will|would|be|been|also|now|officially)\s+)*$",
+    re.IGNORECASE,
+)
 AUX_GAP = re.compile(
     r"^\s*(?:(?:has|have|had|is|was|were|are|will|would|to|been|be|also|officially|now|just|"
-    r"finally|reportedly|already|quietly|formally|being|set|not|all|both|each)\s+)*$",
+    r"finally|reportedly|already|quietly|formally|being|set|not|all|both|each|remains?|remained|"
+    r"stays?|sits|still)\s+)*$",
     re.IGNORECASE,
 )
 
@@ -229,6 +237,8 @@ def show_mention(
     if frame.role == "subj":
         return _subject_before(text, frame, before)
     nearest = _subject_before(text, frame, before) if before else None
+    if nearest is None and not after and not FIELD_LABEL.match(text):
+        nearest = _subject_before(text, frame, before)  # "X remains on the bubble"
     if nearest and nearest.anaphor and after and not after[0].anaphor:
         gap = text[frame.end : after[0].start]  # "it has no decision on a season 2 of X"
         if PENDING_TOPIC.match(gap) and len(gap.split()) <= 10 and not SLOT_BREAK.search(gap):
@@ -242,8 +252,12 @@ def _subject_before(text: str, frame: Frame, before: list[Mention]) -> Mention |
     """The show named before a passive or intransitive wording, skipping appositives."""
     if not before:
         head = text[: frame.start]
-        runs = [m for m in CAPSEQ.finditer(head) if AUX_GAP.match(head[m.end() :])]
-        run = capitalised_run(runs[-1].group()) if runs else None
+        runs = [
+            m.group()
+            for m in CAPSEQ.finditer(head)
+            if AUX_GAP.match(head[m.end() :]) or OWN_SEASON_GAP.match(head[m.end() - 2 :])
+        ]
+        run = capitalised_run(POSSESSIVE.sub("", runs[-1])) if runs else None
         if run:
             start = head.rfind(run)
             return Mention(start, start + len(run), run, guessed=True)

@@ -8,11 +8,11 @@ from pipelines.extraction.arguments import announced_for, network_for, seasons_f
 from pipelines.extraction.claim import Claim
 from pipelines.extraction.context import Context
 from pipelines.extraction.document import clean
-from pipelines.extraction.frames import find_frames, has_cue, normalise
+from pipelines.extraction.frames import Frame, find_frames, has_cue, normalise
 from pipelines.extraction.linking import clause_start, coordinated, resolve, show_mention
 from pipelines.extraction.networks import find_networks
 from pipelines.extraction.seasons import find_seasons
-from pipelines.extraction.titles import find_mentions
+from pipelines.extraction.titles import Mention, find_mentions
 
 FIRM = 0.9
 
@@ -52,6 +52,7 @@ UNNAMED_PLURAL = re.compile(
 )
 
 
+WHICH_BEFORE = re.compile(r",\s*which\s+(?:[\w'-]+\s+){0,3}$", re.IGNORECASE)
 RESPECTIVELY = re.compile(r"\brespectively\b", re.IGNORECASE)
 
 
@@ -76,6 +77,7 @@ def sentence_claims(
     for found in (m for m in mentions if not m.anaphor):  # "Copper Sky" names no network
         masked = masked[: found.start] + " " * (found.end - found.start) + masked[found.end :]
     claims: list[Claim] = []
+    told: list[str] = []  # the shows the sentence's previous frame was about
     for index, frame in enumerate(frames):
         if frame.status == "asked":
             continue
@@ -106,9 +108,12 @@ def sentence_claims(
             for m in group
             if not m.guessed or listed or _likely_show(m.title, context, headline, decider, dated)
         ]
-        shows = [resolve(m, context, text, frame, mentions) for m in group]
+        shows = _told_before(text, frame, mention, mentions, told) or [
+            resolve(m, context, text, frame, mentions) for m in group
+        ]
         if not shows or not all(shows):
             continue
+        told = shows
         if frame.needs_subject and not dated:
             shows = [s for s in shows if s in (context.book.subject, context.focus)]
             if not shows:
@@ -146,6 +151,22 @@ def sentence_claims(
     return _sentence_rules(claims)
 
 
+def _told_before(
+    text: str, frame: Frame, mention: Mention | None, mentions: list[Mention], told: list[str]
+) -> list[str]:
+    """The shows of the sentence's previous frame, when this frame names none of its own:
+    "X was axed in 2019, but Netflix revived it", "renewed X for a fifth season, which
+    will be its last"."""
+    if not told:
+        return []
+    if mention is None:
+        return told if WHICH_BEFORE.search(text, 0, frame.start) else []
+    if mention.anaphor and mention.start == mention.end:  # the wording names no show
+        return told if frame.role == "any" else []  # "renewed for a fourth and final season"
+    named_before = any(not m.anaphor and m.end <= mention.start for m in mentions)
+    return told if mention.anaphor and not named_before else []
+
+
 def _likely_show(
     title: str, context: Context, in_headline: bool, decider: bool, seasoned: bool
 ) -> bool:
@@ -157,18 +178,22 @@ def _likely_show(
         return count >= 1 or seasoned
     if title in context.headline:
         return True
-    return decider and (seasoned or count >= 2)
+    return decider and (seasoned or count >= 2 or len(title.split()) >= 2)
 
 
 def _sentence_rules(claims: list[Claim]) -> list[Claim]:
     """A final season ordered is `ending` only; a cancelled show's "final chapter" was hoped;
     a limited series that "will not return" has ended rather than been cancelled; a renewal
     revoked in the same sentence ("cancelled months after renewing it for a third season")
-    cancels the season it had ordered."""
+    cancels the season it had ordered, and a revival orders the season a cancellation
+    ruled out."""
     ordered = {c.show: c.season for c in claims if c.status == "renewed" and c.season}
+    dropped = {c.show: c.season for c in claims if c.status == "cancelled" and c.season}
     for claim in claims:
         if claim.status == "cancelled" and claim.season is None and claim.show in ordered:
             claim.season = ordered[claim.show]
+        if claim.status == "renewed" and claim.season is None and claim.show in dropped:
+            claim.season = dropped[claim.show]  # "axed after three seasons; revived it"
     shows_ending = {c.show for c in claims if c.status == "ending"}
     shows_cancelled = {c.show for c in claims if c.status == "cancelled" and c.confidence >= 0.5}
     kept = []

@@ -26,6 +26,8 @@ STOP_WORDS = {
     "when", "where", "who", "which", "and", "both", "all", "each", "everything",
     "episode", "episodes", "part", "volume",
 }  # fmt: skip
+# Stop words that may still open a title: "All Saints Road", "All Rise".
+OPENING_WORDS = {"all"}
 STOP_START = {
     "there", "here", "what", "why", "how", "when", "where", "who", "which", "this", "that",
     "these", "those", "it", "its", "every", "all", "inside", "beyond", "goodbye", "yes", "no",
@@ -184,10 +186,15 @@ def capitalised_run(text: str) -> str | None:
     words = []
     for word in match.group().split():
         bare = word.rstrip(":").lower()
-        if bare in STOP_WORDS and not (word.islower() and bare in CONNECTORS and words):
+        opening = not words and bare in OPENING_WORDS
+        if (
+            bare in STOP_WORDS
+            and not (word.islower() and bare in CONNECTORS and words)
+            and not opening
+        ):
             break
-        if re.fullmatch(r"s\d+", bare):
-            break
+        if re.fullmatch(r"s\d+|\d+(?:st|nd|rd|th)", bare):
+            break  # "S3", "for a 19th (season)"
         words.append(word)
     while words and words[-1].rstrip(":").lower() in CONNECTORS:
         words.pop()
