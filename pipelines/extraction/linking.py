@@ -79,6 +79,7 @@ PLURAL_GENRE = re.compile(
     r"comedies|sitcoms|thrillers|originals|procedurals|newcomers|freshmen)\s+(?=[A-Z0-9])"
 )
 # "X's upcoming fourth season will be its last": the show owns the season the frame is about.
+WHICH_GAP = re.compile(r"^,\s*(?:which|that)\s+")  # "X, which was renewed in January"
 POSSESSIVE = re.compile(r"['\u2019]s$")
 OWN_SEASON_GAP = re.compile(
     r"^['\u2019]s\s+(?:[\w-]+\s+){0,3}(?:season|series)(?:\s+\d+)?\s+(?:(?:has|have|had|is|was|"
@@ -255,7 +256,9 @@ def _subject_before(text: str, frame: Frame, before: list[Mention]) -> Mention |
         runs = [
             m.group()
             for m in CAPSEQ.finditer(head)
-            if AUX_GAP.match(head[m.end() :]) or OWN_SEASON_GAP.match(head[m.end() - 2 :])
+            if AUX_GAP.match(head[m.end() :])
+            or OWN_SEASON_GAP.match(head[m.end() - 2 :])
+            or AUX_GAP.match(WHICH_GAP.sub("", head[m.end() :], count=1))
         ]
         run = capitalised_run(POSSESSIVE.sub("", runs[-1])) if runs else None
         if run:

@@ -203,22 +203,32 @@ def capitalised_run(text: str) -> str | None:
 
 
 def headline_titles(headline: str, body: str) -> list[str]:
-    """Titles named in a headline: quoted ones, then runs the body confirms (case-sensitive)."""
+    """Titles named in a headline: quoted ones, then runs the body confirms (case-sensitive);
+    failing those, a run a status word follows ("X renewed for season 2") or that is the
+    whole headline, though the body only says "the comedy"."""
     quoted = [tidy(m.group(2)) for m in QUOTED.finditer(headline)]
     found = [t for t in quoted if plausible(t, marked=True)]
     segments = re.split(r"\s*(?:[:;!?|\u2013\u2014]|\s-\s|,)\s*", headline)
-    for index, segment in enumerate([headline, *segments]):
-        segment = QUESTION_START.sub("", QUESTION_START.sub("", segment.strip()))
-        segment = NETWORK_FIRST.sub("", segment)
-        run = capitalised_run(segment)
-        while run and not _standalone(run, body):
-            shorter = run.rsplit(" ", 1)[0] if " " in run else ""
-            run = tidy(shorter) if shorter and plausible(tidy(shorter)) else None
-        if not run or run.split()[0].lower() in STOP_START or any(run in f for f in found):
-            continue
-        rest = segment[segment.find(run) + len(run) :]
-        if index == 0 or STATUS_NEXT.match(rest):
-            found.append(run)
+    for telegraphic in (False, True):
+        for index, segment in enumerate([headline, *segments]):
+            segment = QUESTION_START.sub("", QUESTION_START.sub("", segment.strip()))
+            segment = NETWORK_FIRST.sub("", segment)
+            run = capitalised_run(segment)
+            if telegraphic:
+                ends = run and (run == segment or STATUS_NEXT.match(segment[len(run) :]))
+                ends = ends and ":" not in run and not GENRE_WORD.fullmatch(run.split()[-1])
+                ends = ends and not (run in body and not _standalone(run, body))  # "Big" Show
+                run = run if ends and segment.startswith(run) else None
+            while run and not telegraphic and not _standalone(run, body):
+                shorter = run.rsplit(" ", 1)[0] if " " in run else ""
+                run = tidy(shorter) if shorter and plausible(tidy(shorter)) else None
+            if not run or run.split()[0].lower() in STOP_START or any(run in f for f in found):
+                continue
+            rest = segment[segment.find(run) + len(run) :]
+            if index == 0 or STATUS_NEXT.match(rest):
+                found.append(run)
+        if found:
+            break
     return list(dict.fromkeys(found))
 
 
