@@ -40,6 +40,12 @@ STATUS_HEADING = re.compile(
     rf"(?:{_LABELS})(?:\s+{_LABEL_TAIL}){{0,4}}\s*[:!]?\s*",
     re.I,
 )
+# A listicle headline whose status covers every show it lists: "10 Shows Canceled in 2023".
+LISTICLE = re.compile(
+    rf"\b(?:\d+|every|all|these)\s+(?:[\w-]+\s+){{0,3}}?(?:tv\s+)?(?:shows?|series|dramas|comedies|"
+    rf"sitcoms)\b[^:?]*?\b(?:{_LABELS}|canceled)\b",
+    re.I,
+)
 # A paragraph that announces the list under it: "The following shows have been cancelled:".
 LIST_INTRO = re.compile(
     r"[^.!?]{0,80}\b(?:shows?|series|titles|these|following|list)\b[^.!?]{0,80}:\s*$", re.I
@@ -95,7 +101,9 @@ def article_claims(
     for part in re.split(r"(?<=\?)\s+", article.headline):
         if part and not part.rstrip().endswith("?"):
             claims.extend(sentence_claims(part, context, HEADLINE, headline=True))
-    section_status = list_status = None
+    listicle = LISTICLE.search(article.headline) and not article.headline.rstrip().endswith("?")
+    headline_status = cell_status(article.headline) if listicle else None
+    section_status, list_status = headline_status, None
     season_counts: dict[str, int] = {}
     budget = MAX_ARTICLE_TEXT
     for block in article.blocks:
@@ -104,6 +112,8 @@ def article_claims(
             break  # a news article is far shorter; the rest of a huge page is not read
         if block.kind == "heading":
             context.focus = heading_title(block.text, book) or book.subject
+            if headline_status and context.focus and context.focus != book.subject:
+                claims.extend(_listed_claims(block.text, headline_status, context, True))
             named = find_networks(block.text)
             context.fallback_network = named[0][2] if named else page_network
             label = STATUS_HEADING.fullmatch(block.text)

@@ -6,6 +6,7 @@ import re
 
 from pipelines.extraction.context import Context
 from pipelines.extraction.frames import Frame
+from pipelines.extraction.networks import NETWORK_RE
 from pipelines.extraction.seasons import find_seasons
 from pipelines.extraction.titles import (
     ANAPHOR,
@@ -79,6 +80,14 @@ PLURAL_GENRE = re.compile(
     r"comedies|sitcoms|thrillers|originals|procedurals|newcomers|freshmen)\s+(?=[A-Z0-9])"
 )
 # "X's upcoming fourth season will be its last": the show owns the season the frame is about.
+NETWORK_SUBJECT = re.compile(
+    rf"\s*(?:the\s+)?(?:{NETWORK_RE.pattern})\s+(?:(?:has|have|had|officially|also|quietly|finally|"
+    r"just|then|ultimately)\s+)*"
+)
+CLAUSE_SUBJECT = re.compile(
+    rf"\s*(?:the\s+)?({CAPSEQ.pattern})\s+(?:will|has|have|had|is|are|was|were|would|gets?|got)\b"
+)
+NAMED_AFTER = re.compile(r"\s*(?:to|for|of)\s+")
 WHICH_GAP = re.compile(r"^,\s*(?:which|that)\s+")  # "X, which was renewed in January"
 POSSESSIVE = re.compile(r"['\u2019]s$")
 OWN_SEASON_GAP = re.compile(
@@ -228,7 +237,8 @@ def show_mention(
         if before and (telegraphic or LABEL_GAP.fullmatch(gap)):
             return before[-1]  # "X (Netflix) - renewed for season 2"
         head = text[: frame.start]
-        if not before and (not head.strip(" \"'*-\u2014\u2013") or FIELD_LABEL.fullmatch(head)):
+        bare = not head.strip(" \"'*-\u2014\u2013") or FIELD_LABEL.fullmatch(head)
+        if not before and (bare or NETWORK_SUBJECT.fullmatch(head)):  # "Hulu said goodbye"
             return Mention(frame.start, frame.start, "", anaphor=True)  # "Cancelled after..."
         label = LABELLED.fullmatch(head)
         run = capitalised_run(label.group(1)) if label and not before else None
@@ -239,7 +249,11 @@ def show_mention(
         return _subject_before(text, frame, before)
     nearest = _subject_before(text, frame, before) if before else None
     if nearest is None and not after and not FIELD_LABEL.match(text):
-        nearest = _subject_before(text, frame, before)  # "X remains on the bubble"
+        nearest = (
+            _subject_before(text, frame, before)  # "X remains on the bubble"
+            or _clause_subject(text, frame)  # "X will return for a sixth and final season"
+            or _named_after(text, frame)  # "a second-season order to X"
+        )
     if nearest and nearest.anaphor and after and not after[0].anaphor:
         gap = text[frame.end : after[0].start]  # "it has no decision on a season 2 of X"
         if PENDING_TOPIC.match(gap) and len(gap.split()) <= 10 and not SLOT_BREAK.search(gap):
@@ -247,6 +261,25 @@ def show_mention(
     if not after and frame.status == "pending":  # "has not decided whether to renew X"
         after = [m for m in mentions if m.start >= frame.end and not m.anaphor]
     return nearest or (after[0] if after else Mention(frame.start, frame.start, "", True))
+
+
+def _clause_subject(text: str, frame: Frame) -> Mention | None:
+    """The unquoted title opening the frame's clause, followed by its verb."""
+    start = clause_start(text, frame.start)
+    subject = CLAUSE_SUBJECT.match(text, start, frame.start)
+    run = capitalised_run(subject.group(1)) if subject else None
+    if not run or not text.startswith(run, subject.start(1)):
+        return None
+    return Mention(subject.start(1), subject.start(1) + len(run), run, guessed=True)
+
+
+def _named_after(text: str, frame: Frame) -> Mention | None:
+    """The unquoted title a wording hands its decision to: "an early renewal for X"."""
+    lead = NAMED_AFTER.match(text, frame.end)
+    run = capitalised_run(text[lead.end() :]) if lead else None
+    if not run or not text.startswith(run, lead.end()):
+        return None
+    return Mention(lead.end(), lead.end() + len(run), run, guessed=True)
 
 
 def _subject_before(text: str, frame: Frame, before: list[Mention]) -> Mention | None:

@@ -24,7 +24,7 @@ STOP_WORDS = {
     "rescues", "rescued", "spin-off", "spinoff", "movie", "film", "news", "update", "s", "be",
     "could", "should", "would", "may", "might", "can", "does", "did", "why", "how", "what",
     "when", "where", "who", "which", "and", "both", "all", "each", "everything",
-    "episode", "episodes", "part", "volume",
+    "episode", "episodes", "part", "volume", "been", "being",
 }  # fmt: skip
 # Stop words that may still open a title: "All Saints Road", "All Rise".
 OPENING_WORDS = {"all"}
@@ -54,7 +54,7 @@ CAPSEQ = re.compile(rf"{TOKEN}(?:\s+(?:(?:{_JOINS})\s+)*{TOKEN})*")
 # What may follow a title in a headline clause: "X Season 3", "X Renewed", "X Will End".
 STATUS_NEXT = re.compile(
     r"\s*(?:seasons?|series|s\d+|renew\w*|cancel\w*|axed|ends?|ending|final\w*|saved|revived|"
-    r"returns?|is|will|won't|has|hasn't|to|gets|got|picked|picks|lands|moves|scores|wraps|"
+    r"returns?|is|will|won't|has|hasn't|to|gets|got|picked|picks|lands|moves|scores|wraps|been|"
     r"bows|signs|rescued|officially|not)\b",
     re.IGNORECASE,
 )
