@@ -16,7 +16,7 @@ CLAUSE_JOIN = re.compile(
 )
 
 
-RELATIVE_ASIDE = re.compile(r",\s*(?:whose|which)\b[^,;]*,")
+RELATIVE_ASIDE = re.compile(r",\s*(?:whose|which|who)\b[^,;]*,")
 
 
 def seasons_for(

@@ -16,7 +16,7 @@ from pipelines.extraction.networks import find_networks
 from pipelines.extraction.reading import FIRM, HEADLINE, TABLE, sentence_claims
 from pipelines.extraction.seasons import SeasonMention, find_seasons
 from pipelines.extraction.sentences import split_sentences
-from pipelines.extraction.tables import cell_status, table_rows
+from pipelines.extraction.tables import STATUS_CELL, cell_status, table_rows
 from pipelines.extraction.titles import (
     OTHER_PRODUCTION,
     QUOTED,
@@ -46,6 +46,7 @@ LISTICLE = re.compile(
     rf"sitcoms)\b[^:?]*?\b(?:{_LABELS}|canceled)\b",
     re.I,
 )
+LISTICLE_NUMBER = re.compile(r"\s*(?:#|No\.\s*)?\d{1,3}[.):]?\s+(?=\S)")
 # A paragraph that announces the list under it: "The following shows have been cancelled:".
 LIST_INTRO = re.compile(
     r"[^.!?]{0,80}\b(?:shows?|series|titles|these|following|list)\b[^.!?]{0,80}:\s*$", re.I
@@ -70,7 +71,8 @@ FIELD_WORDS = 10
 # Labels of a fact line, not show titles: "Status: Renewed", "Verdict - Cancelled".
 FIELD_NAME = re.compile(
     r"(?:current\s+|renewal\s+)?(?:status|verdict|decision|fate|outcome|result|update|network|"
-    r"season|seasons|premiere|platform|where to watch|the verdict|our take|bottom line)",
+    r"season|seasons|premiere|platform|where to watch|the verdict|our take|bottom line|creators?|"
+    r"cast|starring|stars|genre|aired|years?|episodes|runtime|rating|why)\b",
     re.IGNORECASE,
 )
 MAX_ARTICLE_TEXT = 200_000  # characters of body text read per article
@@ -102,7 +104,8 @@ def article_claims(
         if part and not part.rstrip().endswith("?"):
             claims.extend(sentence_claims(part, context, HEADLINE, headline=True))
     listicle = LISTICLE.search(article.headline) and not article.headline.rstrip().endswith("?")
-    headline_status = cell_status(article.headline) if listicle else None
+    statuses = {status for status, pattern in STATUS_CELL if pattern.search(article.headline)}
+    headline_status = statuses.pop() if listicle and len(statuses) == 1 else None
     section_status, list_status = headline_status, None
     season_counts: dict[str, int] = {}
     budget = MAX_ARTICLE_TEXT
@@ -112,8 +115,10 @@ def article_claims(
             break  # a news article is far shorter; the rest of a huge page is not read
         if block.kind == "heading":
             context.focus = heading_title(block.text, book) or book.subject
-            if headline_status and context.focus and context.focus != book.subject:
-                claims.extend(_listed_claims(block.text, headline_status, context, True))
+            numbered = LISTICLE_NUMBER.match(block.text)
+            if headline_status and numbered and not FIELD_NAME.match(block.text[numbered.end() :]):
+                heading = block.text[numbered.end() :]
+                claims.extend(_listed_claims(heading, headline_status, context, True))
             named = find_networks(block.text)
             context.fallback_network = named[0][2] if named else page_network
             label = STATUS_HEADING.fullmatch(block.text)
@@ -174,6 +179,11 @@ def article_claims(
             found = _listed_claims(block.text, section_status, context)
         claims.extend(found)
         context.focus = saved if not block.lead else context.focus
+    if headline_status:  # "10 Shows Cancelled After One Season": the headline's season
+        found = arithmetic(headline_status, find_seasons(article.headline))
+        for claim in claims:
+            if claim.status == headline_status and claim.season is None and found:
+                claim.season = found[0]
     return _counted_seasons(claims, season_counts)
 
 

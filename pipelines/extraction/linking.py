@@ -80,12 +80,17 @@ PLURAL_GENRE = re.compile(
     r"comedies|sitcoms|thrillers|originals|procedurals|newcomers|freshmen)\s+(?=[A-Z0-9])"
 )
 # "X's upcoming fourth season will be its last": the show owns the season the frame is about.
+TELEGRAPHIC = re.compile(r"[\s,\"'*]*")
+PARTICIPLE = re.compile(r"ed\b", re.IGNORECASE)
 NETWORK_SUBJECT = re.compile(
     rf"\s*(?:the\s+)?(?:{NETWORK_RE.pattern})\s+(?:(?:has|have|had|officially|also|quietly|finally|"
     r"just|then|ultimately)\s+)*"
 )
 CLAUSE_SUBJECT = re.compile(
     rf"\s*(?:the\s+)?({CAPSEQ.pattern})\s+(?:will|has|have|had|is|are|was|were|would|gets?|got)\b"
+)
+CLAUSE_VERB = re.compile(
+    r"\s+(?:may|might|will|could|would|is|are|was|were|has|have|had|gets?|got|not)\b", re.I
 )
 NAMED_AFTER = re.compile(r"\s*(?:to|for|of)\s+")
 WHICH_GAP = re.compile(r"^,\s*(?:which|that)\s+")  # "X, which was renewed in January"
@@ -117,6 +122,8 @@ def _listed_runs(text: str, first: Mention) -> list[Mention]:
         run = capitalised_run(text[start:]) if joiner else None
         if not run or not text.startswith(run, start):
             return found
+        if CLAUSE_VERB.match(text, start + len(run)):
+            return found  # "Netflix Renews X, Y May Not Be So Lucky": Y opens a new clause
         parts = run.split(" and ") if joiner.group().strip() == "," else [run]
         for part in parts:
             offset = text.index(part, start)
@@ -147,6 +154,10 @@ def _split_pair(run: Mention, listed: bool) -> list[Mention]:
         Mention(run.start, run.start + len(parts[0]), parts[0], guessed=True),
         Mention(second, run.end, parts[1], guessed=True),
     ]
+
+
+def frame_text(text: str, frame: Frame) -> str:
+    return text[frame.start : frame.end]
 
 
 def _runs_before(text: str, last: Mention) -> list[Mention]:
@@ -203,6 +214,14 @@ def show_mention(
     after = [m for m in mentions if frame.end <= m.start < right]
     before = [m for m in mentions if m.end <= frame.start]
     if frame.role == "obj":
+        gap = text[before[-1].end : frame.start] if before else ""
+        if (
+            headline
+            and before
+            and TELEGRAPHIC.fullmatch(gap)
+            and PARTICIPLE.search(frame_text(text, frame))
+        ):
+            return before[-1]  # "'Girls' Renewed & 'Wedding Band' Canceled"
         if not after and frame.status == "pending":  # "not decided whether to renew X"
             after = [m for m in mentions if m.start >= frame.end and not m.anaphor]
         relative = re.search(
@@ -218,7 +237,7 @@ def show_mention(
             if len(gap.split()) <= 6 and not SLOT_BREAK.search(gap) and appositive:
                 if first.anaphor and len(after) > 1:
                     second = after[1]
-                    if re.fullmatch(r"\s*,?\s*", text[first.end : second.start]):
+                    if re.fullmatch(r"[\s,\"']*", text[first.end : second.start]):
                         return second
                 if first.anaphor and first.end > first.start:  # "the hospital drama Ward Nine"
                     named = capitalised_run(text[first.end : right])

@@ -24,7 +24,8 @@ STOP_WORDS = {
     "rescues", "rescued", "spin-off", "spinoff", "movie", "film", "news", "update", "s", "be",
     "could", "should", "would", "may", "might", "can", "does", "did", "why", "how", "what",
     "when", "where", "who", "which", "and", "both", "all", "each", "everything",
-    "episode", "episodes", "part", "volume", "been", "being",
+    "episode", "episodes", "part", "volume", "been", "being", "that", "cancellations",
+    "renewals",
 }  # fmt: skip
 # Stop words that may still open a title: "All Saints Road", "All Rise".
 OPENING_WORDS = {"all"}
@@ -58,7 +59,8 @@ STATUS_NEXT = re.compile(
     r"bows|signs|rescued|officially|not)\b",
     re.IGNORECASE,
 )
-QUOTED = re.compile(rf"""(?<![\w'])(['"])([{UPPER}][^'"]{{0,70}}?[\w!?.)+])\1(?![\w])""")
+# A quoted title; American style keeps the sentence's comma inside: "Dracula," "Revolution,"
+QUOTED = re.compile(rf"""(?<![\w'])(['"])([{UPPER}][^'"]{{0,70}}?[\w!?.)+])[,;]?\1(?![\w])""")
 GENRE = (
     r"(?:series|show|drama|comedy|sitcom|thriller|programme|program|procedural|mystery|saga|"
     r"epic|rom-com|romcom|dramedy|space opera|satire|adaptation|serial|soap|western|opera|"
@@ -157,6 +159,19 @@ def tidy(title: str) -> str:
     return re.sub(r"\s+", " ", title)
 
 
+MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+ORDINAL_WORD = (
+    r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|"
+    r"final|last|next|new|\d+(?:st|nd|rd|th))"
+)
+# Strings that look capitalised but are never a show: dates, "20px", "Third", "10 Shows".
+NOT_A_TITLE = re.compile(
+    rf"^(?:{MONTH}\s+\d{{1,4}}\b|{MONTH}\s+\d{{1,2}},\s*\d{{4}}|{ORDINAL_WORD}$|\d+\s*px$|"
+    r"\d+\s+(?:[\w'-]+\s+){0,3}(?:tv\s+)?(?:shows|series|dramas|comedies|sitcoms)\b)",
+    re.IGNORECASE,
+)
+
+
 @lru_cache(maxsize=8192)
 def plausible(title: str, marked: bool = False) -> bool:
     """Could this string be a show title? `marked`: it was quoted, emphasised or a heading."""
@@ -167,6 +182,10 @@ def plausible(title: str, marked: bool = False) -> bool:
         return False
     if re.fullmatch(r"[\d\s,.-]+", title) and not (marked and re.fullmatch(r"\d{2,4}", title)):
         return False
+    if NOT_A_TITLE.search(title) or (re.search("[a-z]", title) and not re.search("[A-Z]", title)):
+        return False
+    if "/" in title and is_network(title.rsplit("/", 1)[-1].strip()):
+        return False  # an image credit: "KUDOS/ITV"
     if all(w.lower() in CONNECTORS or w.lower() in STOP_WORDS for w in words):
         return False
     if len(words) == 1 and (words[0].endswith("'s") or GENRE_WORD.fullmatch(title)):
