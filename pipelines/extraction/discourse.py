@@ -68,6 +68,13 @@ FIELD_LINE = re.compile(
     r"\s*(?:[:|\u2013\u2014]|\s-\s)\s*(?P<rest>[^:|]+?)\s*\|?\s*$"
 )
 FIELD_WORDS = 10
+FIELD_HEADING = re.compile(
+    r"\s*(?:created\s+by|creators?|cast|starring|stars|genre|network|aired|seasons|episodes|"
+    r"where\s+to\s+watch|runtime|rating)\s*:",
+    re.I,
+)
+TITLE_TOPIC = re.compile(r"\s+(?:season\s+\d+\s+)?(?:renewal\s+)?(?:status|update|news)$", re.I)
+NOTE = re.compile(r"\s*\([^()]{0,80}\)(?=\s*$)")  # "Renewed for season 6 (we do not cover it)"
 # Labels of a fact line, not show titles: "Status: Renewed", "Verdict - Cancelled".
 FIELD_NAME = re.compile(
     r"(?:current\s+|renewal\s+)?(?:status|verdict|decision|fate|outcome|result|update|network|"
@@ -108,17 +115,27 @@ def article_claims(
     headline_status = statuses.pop() if listicle and len(statuses) == 1 else None
     section_status, list_status = headline_status, None
     season_counts: dict[str, int] = {}
+    listed_shows: set[str] = set()  # the shows a listicle's numbered headings name
     budget = MAX_ARTICLE_TEXT
     for block in article.blocks:
         budget -= len(block.text)
         if budget < 0:
             break  # a news article is far shorter; the rest of a huge page is not read
+        heading_field = _field_line(block.text, context) if block.kind == "heading" else []
+        if heading_field:  # "<h2>Arrow - Renewed for season 7</h2>"
+            claims.extend(heading_field)
+            context.focus = heading_field[0].show
+            continue
+        if block.kind == "heading" and FIELD_HEADING.match(block.text):
+            continue  # "Creator: X", "Cast: Y" under a show's heading keep its section
         if block.kind == "heading":
             context.focus = heading_title(block.text, book) or book.subject
             numbered = LISTICLE_NUMBER.match(block.text)
             if headline_status and numbered and not FIELD_NAME.match(block.text[numbered.end() :]):
                 heading = block.text[numbered.end() :]
-                claims.extend(_listed_claims(heading, headline_status, context, True))
+                listed = _listed_claims(heading, headline_status, context, True)
+                listed_shows.update(claim.show for claim in listed)
+                claims.extend(listed)
             named = find_networks(block.text)
             context.fallback_network = named[0][2] if named else page_network
             label = STATUS_HEADING.fullmatch(block.text)
@@ -127,7 +144,7 @@ def article_claims(
         if block.kind == "table":
             claims.extend(_table_claims(block, context))
             continue
-        if block.kind == "furniture":
+        if block.kind in {"furniture", "caption"}:
             continue
         if block.kind != "item":
             list_status = None
@@ -182,7 +199,12 @@ def article_claims(
     if headline_status:  # "10 Shows Cancelled After One Season": the headline's season
         found = arithmetic(headline_status, find_seasons(article.headline))
         for claim in claims:
-            if claim.status == headline_status and claim.season is None and found:
+            if (
+                claim.status == headline_status
+                and claim.season is None
+                and found
+                and (claim.show in listed_shows)
+            ):
                 claim.season = found[0]
     return _counted_seasons(claims, season_counts)
 
@@ -231,10 +253,10 @@ def _title_list(text: str) -> bool:
 def _field_line(text: str, context: Context) -> list[Claim]:
     """A show and its status on one line: "X: Renewed", "X (Fox) - Cancelled after two
     seasons", a scorecard's "X - A sure thing / Officially renewed"."""
-    line = FIELD_LINE.match(text)
+    line = FIELD_LINE.match(NOTE.sub("", text))
     if not line or len(line.group("rest").split()) > FIELD_WORDS or "?" in text:
         return []
-    title = tidy(line.group("title"))
+    title = tidy(TITLE_TOPIC.sub("", line.group("title")))
     status = cell_status(line.group("rest"))
     if not status or not plausible(title, marked=True) or FIELD_NAME.fullmatch(title):
         return []

@@ -16,6 +16,7 @@ RELATED = re.compile(
     r"trending(?:\s+now)?|popular\s+now)\s*[:|\u2013\u2014-]",
     re.IGNORECASE,
 )
+CREDIT = re.compile(r"\s*(?:photo|image|picture|pictured|credit|source|via)s?\s*:", re.I)
 PIPE_ROW = re.compile(r"^\|(?:[^|]*\|){2,}\s*$")  # a text table row: "| X | 2 | Canceled |"
 # Typographic quotes and dashes to plain ones, so patterns need only one spelling.
 NORMALISE = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
@@ -24,7 +25,7 @@ NORMALISE = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d"
 
 @dataclass
 class Block:
-    kind: str  # heading | text | item (a list item) | table | furniture
+    kind: str  # heading | text | item (a list item) | table | caption | furniture
     text: str
     emphasis: list[str] = field(default_factory=list)
     lead: str | None = None  # a bold/italic run that opens the block ("Ted Lasso. Apple ...")
@@ -90,6 +91,8 @@ def _blocks(node: etree._Element):
         kind = {"h2": "heading", "h3": "heading", "h4": "heading", "li": "item"}.get(tag, "text")
         if RELATED.match(text):
             kind = "furniture"  # "Also read: X and Y axed" links elsewhere, it reports nothing
+        elif CREDIT.match(text):
+            kind = "caption"  # "Photo: KESTREL PICS/ITV" names no decider
         yield Block(kind, text, [e for e in emphasis if e], lead)
 
 

@@ -134,8 +134,8 @@ def _listed_runs(text: str, first: Mention) -> list[Mention]:
 # Between two titles of one list: commas, "and", "&", "as well as", with the titles' own
 # quote marks or a bracketed note ("X (Fox), Y and Z") on either side.
 LIST_JOINER = re.compile(
-    r"""["'*]?\s*(?:\([^()]{0,40}\)\s*)?(?:,\s*(?:and\s+|as\s+well\s+as\s+)?|and\s+|&\s+|"""
-    r"""as\s+well\s+as\s+)["'*]?"""
+    r"""[\s"'*]*(?:\([^()]{0,40}\)[\s"'*]*)?"""
+    r"""(?:,[\s"'*]*(?:(?:and|as\s+well\s+as)[\s"'*]+)?|(?:and|&|as\s+well\s+as)[\s"'*]+)"""
 )
 
 
