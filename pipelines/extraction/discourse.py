@@ -68,6 +68,12 @@ FIELD_LINE = re.compile(
     r"\s*(?:[:|\u2013\u2014]|\s-\s)\s*(?P<rest>[^:|]+?)\s*\|?\s*$"
 )
 FIELD_WORDS = 10
+VERDICT_BREAK = re.compile(r"[;.]\s+|\s{2,}")  # the clauses of a scorecard line
+# A title glued to the verdict after it when the page's dash was an image: "CastleRENEWED".
+GLUED = re.compile(
+    r"(?<=[a-z])(?=(?:RENEWED|CANCELL?ED|CANCELED|ENDING|Renewed|Cancell?ed|Canceled|Definitely|"
+    r"Probably|Likely|Unlikely|Safe|Currently|Officially|Final)\b)"
+)
 FIELD_HEADING = re.compile(
     r"\s*(?:created\s+by|creators?|cast|starring|stars|genre|network|aired|seasons|episodes|"
     r"where\s+to\s+watch|runtime|rating)\s*:",
@@ -252,25 +258,34 @@ def _title_list(text: str) -> bool:
 
 def _field_line(text: str, context: Context) -> list[Claim]:
     """A show and its status on one line: "X: Renewed", "X (Fox) - Cancelled after two
-    seasons", a scorecard's "X - A sure thing / Officially renewed"."""
-    line = FIELD_LINE.match(NOTE.sub("", text))
-    if not line or len(line.group("rest").split()) > FIELD_WORDS or "?" in text:
+    seasons", a scorecard's "X - A sure thing / Officially renewed" or "X: Season 5 finale
+    aired Aug. 26. Already renewed for Seasons 6 and 7" (each verdict clause counts)."""
+    line = FIELD_LINE.match(NOTE.sub("", GLUED.sub(" - ", text)))
+    if not line or "?" in text:
         return []
     title = tidy(TITLE_TOPIC.sub("", line.group("title")))
-    status = cell_status(line.group("rest"))
-    if not status or not plausible(title, marked=True) or FIELD_NAME.fullmatch(title):
+    rest = line.group("rest")
+    verdicts = [c for c in VERDICT_BREAK.split(rest) if cell_status(c)]
+    if not verdicts or any(len(c.split()) > FIELD_WORDS for c in verdicts):
+        return []
+    if not plausible(title, marked=True) or FIELD_NAME.fullmatch(title):
         return []
     if OTHER_PRODUCTION.search(title) or cell_status(title):
         return []
-    rest = line.group("rest")
     pattern = context.book.pattern()
     if QUOTED.search(rest) or (pattern and pattern.search(rest)):
         return []  # "TV: Netflix has renewed 'X'": a sentence about another show
-    seasons = arithmetic(status, find_seasons(rest)) or [None]
-    networks = find_networks(line.group("note") or "") or find_networks(rest)
-    network = networks[0][2] if networks else context.fallback_network
     show = context.book.canonical(title)
-    return [Claim(show, season, status, network, None, TABLE, clean(text)) for season in seasons]
+    claims = []
+    for verdict in verdicts:
+        status = cell_status(verdict)
+        seasons = arithmetic(status, find_seasons(verdict) or find_seasons(rest)) or [None]
+        networks = find_networks(line.group("note") or "") or find_networks(verdict)
+        network = networks[0][2] if networks else context.fallback_network
+        claims.extend(
+            Claim(show, season, status, network, None, TABLE, clean(text)) for season in seasons
+        )
+    return claims
 
 
 def _listed_claims(
