@@ -68,7 +68,13 @@ FIELD_LINE = re.compile(
     r"\s*(?:[:|\u2013\u2014]|\s-\s)\s*(?P<rest>[^:|]+?)\s*\|?\s*$"
 )
 FIELD_WORDS = 10
-VERDICT_BREAK = re.compile(r"[;.]\s+|\s{2,}")  # the clauses of a scorecard line
+# A clause that tells no verdict: a guess ("Likely to be renewed") or a sentence ("it hasn't...").
+NOT_VERDICT = re.compile(
+    r"\s*(?:likely|unlikely|probably|possibly|could|may|might|expected|it|they|he|she|we|i|you)\b"
+    r"|.*n't\b",
+    re.IGNORECASE,
+)
+VERDICT_BREAK = re.compile(r"[;.]\s+|\s{2,}|\s[-\u2013\u2014]\s")  # the clauses of a scorecard line
 # A title glued to the verdict after it when the page's dash was an image: "CastleRENEWED".
 GLUED = re.compile(
     r"(?<=[a-z])(?=(?:RENEWED|CANCELL?ED|CANCELED|ENDING|Renewed|Cancell?ed|Canceled|Definitely|"
@@ -85,7 +91,8 @@ NOTE = re.compile(r"\s*\([^()]{0,80}\)(?=\s*$)")  # "Renewed for season 6 (we do
 FIELD_NAME = re.compile(
     r"(?:current\s+|renewal\s+)?(?:status|verdict|decision|fate|outcome|result|update|network|"
     r"season|seasons|premiere|platform|where to watch|the verdict|our take|bottom line|creators?|"
-    r"cast|starring|stars|genre|aired|years?|episodes|runtime|rating|why)\b",
+    r"cast|starring|stars|genre|aired|years?|episodes|runtime|rating|why|"
+    r"(?:short|long|longer|quick|the)\s+answer|answer)\b",
     re.IGNORECASE,
 )
 MAX_ARTICLE_TEXT = 200_000  # characters of body text read per article
@@ -119,7 +126,7 @@ def article_claims(
     listicle = LISTICLE.search(article.headline) and not article.headline.rstrip().endswith("?")
     statuses = {status for status, pattern in STATUS_CELL if pattern.search(article.headline)}
     headline_status = statuses.pop() if listicle and len(statuses) == 1 else None
-    section_status, list_status = headline_status, None
+    section_status, list_status, heading_status = headline_status, None, None
     season_counts: dict[str, int] = {}
     listed_shows: set[str] = set()  # the shows a listicle's numbered headings name
     budget = MAX_ARTICLE_TEXT
@@ -134,8 +141,14 @@ def article_claims(
             continue
         if block.kind == "heading" and FIELD_HEADING.match(block.text):
             continue  # "Creator: X", "Cast: Y" under a show's heading keep its section
+        label = STATUS_HEADING.fullmatch(block.text) if block.kind == "heading" else None
+        titled = heading_title(block.text, book) if block.kind == "heading" else None
+        if heading_status and titled and not label:  # "<h2>Cancelled:</h2><h2>X</h2><h2>Y</h2>"
+            claims.extend(_listed_claims(titled, heading_status, context, True))
+            continue
+        heading_status = cell_status(block.text) if label else None
         if block.kind == "heading":
-            context.focus = heading_title(block.text, book) or book.subject
+            context.focus = titled or book.subject
             numbered = LISTICLE_NUMBER.match(block.text)
             if headline_status and numbered and not FIELD_NAME.match(block.text[numbered.end() :]):
                 heading = block.text[numbered.end() :]
@@ -143,8 +156,8 @@ def article_claims(
                 listed_shows.update(claim.show for claim in listed)
                 claims.extend(listed)
             named = find_networks(block.text)
-            context.fallback_network = named[0][2] if named else page_network
-            label = STATUS_HEADING.fullmatch(block.text)
+            if named or not label:  # "<h2>ABC</h2><h2>Cancelled:</h2>": still ABC's
+                context.fallback_network = named[0][2] if named else page_network
             section_status = cell_status(block.text) if label else None
             continue
         if block.kind == "table":
@@ -265,7 +278,7 @@ def _field_line(text: str, context: Context) -> list[Claim]:
         return []
     title = tidy(TITLE_TOPIC.sub("", line.group("title")))
     rest = line.group("rest")
-    verdicts = [c for c in VERDICT_BREAK.split(rest) if cell_status(c)]
+    verdicts = [c for c in VERDICT_BREAK.split(rest) if cell_status(c) and not NOT_VERDICT.match(c)]
     if not verdicts or any(len(c.split()) > FIELD_WORDS for c in verdicts):
         return []
     if not plausible(title, marked=True) or FIELD_NAME.fullmatch(title):
