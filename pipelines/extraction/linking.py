@@ -143,6 +143,14 @@ RUN_JOINER_BEFORE = re.compile(r"(?:,\s*(?:and\s+)?|\s+and\s+|\s*&\s+)$")
 CAPSEQ_AT_END = re.compile(rf"(?:{CAPSEQ.pattern})$")
 
 
+# "X for its fourth season, Y for its seventh season and Z": a season between listed titles.
+SEASON_JOINER = re.compile(
+    r"""[\s"'*]*for\s+(?:its|a|an|the|their)\s+(?:[\w-]+\s+){0,2}(?:season|series)(?:\s+\d+)?"""
+)
+
+OBJECT_JOINER = re.compile(f"(?:{SEASON_JOINER.pattern})?(?:{LIST_JOINER.pattern})")
+
+
 def _split_pair(run: Mention, listed: bool) -> list[Mention]:
     """An unmarked "Dust Road and Iron Gate" is two titles when each side has two words or
     more, or when it ends a comma list ("X, Y and Z"); "Rizzoli and Isles" stays one."""
@@ -194,7 +202,11 @@ def coordinated(text: str, mention: Mention | None, mentions: list[Mention]) -> 
     start = end = position
     while start > 0 and joiner.fullmatch(text[titles[start - 1].end : titles[start].start]):
         start -= 1
-    while end + 1 < len(titles) and joiner.fullmatch(text[titles[end].end : titles[end + 1].start]):
+    while end + 1 < len(titles) and OBJECT_JOINER.fullmatch(
+        text[titles[end].end : titles[end + 1].start]
+    ):
+        if CLAUSE_VERB.match(text, titles[end + 1].end):
+            break  # "X for a fourth season, and Y got the axe": Y opens a clause of its own
         end += 1
     group = titles[start : end + 1]
     if len(group) > 1 and not re.search(r"\band\b|&", text[group[-2].end : group[-1].start]):
@@ -324,7 +336,7 @@ def _subject_before(text: str, frame: Frame, before: list[Mention]) -> Mention |
         antecedent = [m for m in before if m.end <= cut]
         if antecedent and not head[antecedent[-1].end : cut].strip():
             return antecedent[-1]
-    appositive = re.search(r",[^,]{1,120},\s*(?:\w+\s+){0,3}$", head)
+    appositive = re.search(r",[\"']?[^,]{1,120},[\"']?\s*(?:\w+\s+){0,3}$", head)
     if appositive:
         earlier = [m for m in before if m.end <= appositive.start()]
         if earlier and text[earlier[-1].end : appositive.start()].strip() == "":

@@ -4,14 +4,14 @@ network and date linked."""
 import re
 
 from pipelines.extraction import modality
-from pipelines.extraction.arguments import announced_for, network_for, seasons_for
+from pipelines.extraction.arguments import announced_for, arithmetic, network_for, seasons_for
 from pipelines.extraction.claim import Claim
 from pipelines.extraction.context import Context
 from pipelines.extraction.document import clean
 from pipelines.extraction.frames import Frame, find_frames, has_cue, normalise
 from pipelines.extraction.linking import clause_start, coordinated, resolve, show_mention
 from pipelines.extraction.networks import find_networks
-from pipelines.extraction.seasons import find_seasons
+from pipelines.extraction.seasons import SeasonMention, find_seasons
 from pipelines.extraction.titles import Mention, find_mentions
 
 FIRM = 0.9
@@ -135,13 +135,14 @@ def sentence_claims(
             and len(seasons) == len(shows)
             and bool(RESPECTIVELY.search(text, frame.end))
         )  # "X and Y for a third and fourth season, respectively"
+        own = _own_seasons(frame, group, season_mentions, right) if len(shows) > 1 else []
         for position, show in enumerate(shows):
             if network is None and (
                 show in (context.book.subject, context.focus, context.local)
                 or show in context.headline
             ):
                 network = context.fallback_network  # the lede's network, for its own show
-            numbers = [seasons[position]] if paired else seasons
+            numbers = [seasons[position]] if paired else own[position] if own else seasons
             if frame.status == "pending" and seasons == [None]:
                 numbers = [context.headline_seasons.get(show)]
             claims.extend(
@@ -149,6 +150,23 @@ def sentence_claims(
                 for season in numbers
             )
     return _sentence_rules(claims)
+
+
+def _own_seasons(
+    frame: Frame, group: list[Mention], found: list[SeasonMention], right: int
+) -> list[list[int | None]]:
+    """ "renewed X for its fourth season, Y for its seventh and Z for its third": each title
+    followed by a season of its own, before the next title."""
+    if any(m.start < frame.end for m in group):
+        return []
+    seasons = []
+    for index, mention in enumerate(group):
+        end = group[index + 1].start if index + 1 < len(group) else right
+        own = [m for m in found if mention.end <= m.start < end]
+        if not own:
+            return []
+        seasons.append(arithmetic(frame.status, own) or [None])
+    return seasons
 
 
 def _told_before(

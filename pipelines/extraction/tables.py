@@ -20,10 +20,12 @@ BY_COLUMN = [
 
 
 def cell_status(text: str) -> str | None:
-    for status, pattern in STATUS_CELL:
-        if pattern.search(text):
-            return status
-    return None
+    """The status a cell or label states; a cancellation named first wins over the final
+    season it cut short ("Cancelled, final season currently airing")."""
+    found = {status: match.start() for status, p in STATUS_CELL if (match := p.search(text))}
+    if "cancelled" in found and found["cancelled"] < found.get("ending", len(text)):
+        found.pop("ending", None)
+    return next((status for status, _ in STATUS_CELL if status in found), None)
 
 
 def table_rows(rows: list[list[str]]) -> list[dict]:

@@ -34,7 +34,8 @@ STOP_START = {
     "these", "those", "it", "its", "every", "all", "inside", "beyond", "goodbye", "yes", "no",
     "so", "not", "exclusive", "breaking", "watch", "report", "sources", "first", "new", "best",
     "our", "your", "my", "more", "other", "frequently", "faq", "trending", "related",
-    "both", "each", "everything", "anything", "tv", "as", "television", "streaming",
+    "both", "each", "everything", "anything", "tv", "as", "television", "streaming", "fans",
+    "viewers", "now",
 }  # fmt: skip
 QUESTION_START = re.compile(
     r"^(?:is|will|could|has|have|does|did|why|how|when|where|what|who|should|can|would|so|"
@@ -166,7 +167,9 @@ ORDINAL_WORD = (
 )
 # Strings that look capitalised but are never a show: dates, "20px", "Third", "10 Shows".
 NOT_A_TITLE = re.compile(
-    rf"^(?:{MONTH}\s+\d{{1,4}}\b|{MONTH}\s+\d{{1,2}},\s*\d{{4}}|{ORDINAL_WORD}$|\d+\s*px$|"
+    rf"^(?:{MONTH}\s+\d{{1,4}}\b|{MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s*\d{{4}}|{ORDINAL_WORD}$|"
+    r"\d+\s*px$|by\s|widget\b|.*\b(?:television|studios?|productions?|entertainment|pictures|"
+    r"media|cancellations|renewals|premieres)$|"
     r"\d+\s+(?:[\w'-]+\s+){0,3}(?:tv\s+)?(?:shows|series|dramas|comedies|sitcoms)\b)",
     re.IGNORECASE,
 )
