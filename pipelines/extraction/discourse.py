@@ -67,6 +67,11 @@ FIELD_LINE = re.compile(
     r"^\s*(?:#?\d+[.):]\s*)?(?P<title>[^:|\u2013\u2014]{1,70}?)\s*(?:\((?P<note>[^()]{0,40})\))?"
     r"\s*(?:[:|\u2013\u2014]|\s-\s)\s*(?P<rest>[^:|]+?)\s*\|?\s*$"
 )
+# The same with a dash, whose title may hold a colon: "Star Trek: Discovery - Renewed".
+DASH_LINE = re.compile(
+    r"^\s*(?:#?\d+[.):]\s*)?(?P<title>[^|\u2013\u2014]{1,70}?)\s*(?:\((?P<note>[^()]{0,40})\))?"
+    r"\s*(?:\s[-\u2013\u2014]\s|[\u2013\u2014])\s*(?P<rest>[^|]+?)\s*\|?\s*$"
+)
 FIELD_WORDS = 10
 # A clause that tells no verdict: a guess ("Likely to be renewed") or a sentence ("it hasn't...").
 NOT_VERDICT = re.compile(
@@ -273,7 +278,10 @@ def _field_line(text: str, context: Context) -> list[Claim]:
     """A show and its status on one line: "X: Renewed", "X (Fox) - Cancelled after two
     seasons", a scorecard's "X - A sure thing / Officially renewed" or "X: Season 5 finale
     aired Aug. 26. Already renewed for Seasons 6 and 7" (each verdict clause counts)."""
-    line = FIELD_LINE.match(NOTE.sub("", GLUED.sub(" - ", text)))
+    text_line = NOTE.sub("", GLUED.sub(" - ", text))
+    line = DASH_LINE.match(text_line)
+    if not line or ":" not in line.group("title") or cell_status(line.group("title")):
+        line = FIELD_LINE.match(text_line)
     if not line or "?" in text:
         return []
     title = tidy(TITLE_TOPIC.sub("", line.group("title")))

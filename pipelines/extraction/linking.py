@@ -103,7 +103,7 @@ OWN_SEASON_GAP = re.compile(
 AUX_GAP = re.compile(
     r"^\s*(?:(?:has|have|had|is|was|were|are|will|would|to|been|be|also|officially|now|just|"
     r"finally|reportedly|already|quietly|formally|being|set|not|all|both|each|remains?|remained|"
-    r"stays?|sits|still)\s+)*$",
+    r"stays?|sits|still|ended\s+up|ends\s+up)\s+)*$",
     re.IGNORECASE,
 )
 

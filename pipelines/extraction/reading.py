@@ -28,7 +28,7 @@ HEDGED = 0.3
 
 # A condition hedges only the clause it opens: "If you missed it, X was renewed" is firm.
 NETWORK_ANAPHOR = re.compile(
-    r"\b(?:the|that)\s+(?:\w+\s+)?(?:network|channel|streamer|broadcaster|service|cabler)\b",
+    r"(?:\s+by\s+)?\b(?:the|that)\s+(?:\w+\s+)?(?:network|channel|streamer|broadcaster|service|cabler)\b",
     re.IGNORECASE,
 )
 
@@ -100,7 +100,9 @@ def sentence_claims(
         seasons = seasons_for(season_mentions, text, frame, left, right)
         if frame.needs_season and seasons == [None]:
             continue
-        decider = bool(find_networks(masked))  # "Roy rescued Ted" in a recap is no renewal
+        # "Roy rescued Ted" in a recap is no renewal: a network (or "the network") decides
+        by_network = NETWORK_ANAPHOR.match(text, frame.end) if "by" in text else None
+        decider = bool(find_networks(masked) or NETWORK_ANAPHOR.search(clause) or by_network)
         dated = seasons != [None]
         listed = decider and sum(m.guessed for m in group) > 1  # "renewed X, Y and Z"
         group = [

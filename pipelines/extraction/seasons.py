@@ -53,6 +53,11 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         rf"\b(?:ran|run|running|lasted|lasting|made it to|spanned|spanning|aired)\s+(?:for\s+)?"
         rf"(?:just\s+|only\s+)?(?P<n>{_CARD})\s+{_NOUN}", re.I)),
     ("count", re.compile(rf"\b(?P<n>{_CARD})[\s-]season\s+run\b", re.I)),
+    # "cancelled it six seasons in", "canceled after the second."
+    ("count", re.compile(rf"\b(?P<n>{_CARD})\s+{_NOUN}\s+in\b(?!\s+(?:a|the)\s)", re.I)),
+    ("after", re.compile(rf"\bafter\s+(?:the|its)\s+(?P<n>{_ORD})(?=\s*[.,;)]|\s*$)", re.I)),
+    # "cancelled in / midway through its fourth season": a season cut short, already made
+    ("aired", re.compile(rf"\b(?:in|during|midway\s+through|halfway\s+through|partway\s+through)\s+(?:its|their|the)\s+(?P<n>{_ORD})[\s-]+{_NOUN}\b", re.I)),
     ("count", re.compile(r"\b(?P<n>one)[\s-]and[\s-]done\b", re.I)),
     # lists: "seasons six, seven and eight", "seasons 22 and 23", "Season 3 and Season 4"
     ("ordinal", re.compile(
@@ -70,7 +75,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 
 # Every pattern above needs one of these words; most text has none.
 SEASONISH = re.compile(
-    r"season|series|instal|chapter|\brun|outing|cycle|and[\s-]done|\bS\d|\b(?:for|order|ordered)\s+(?:an?|the)\s",
+    r"season|series|instal|chapter|\brun|outing|cycle|and[\s-]done|after\s+(?:the|its)\s|\bS\d|\b(?:for|order|ordered)\s+(?:an?|the)\s",
     re.I,
 )
 
@@ -90,6 +95,9 @@ CUES = [
         r"after|following|end of",
         r"ran|run|last|made it|spann|aired",
         r"run",
+        r" in",
+        r"after",
+        r"in |through",
         r"done",
         None,
         r"and|&",
