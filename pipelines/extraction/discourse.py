@@ -73,6 +73,7 @@ DASH_LINE = re.compile(
     r"\s*(?:\s[-\u2013\u2014]\s|[\u2013\u2014])\s*(?P<rest>[^|]+?)\s*\|?\s*$"
 )
 FIELD_WORDS = 10
+FIELD_CHARS = 400
 # A clause that tells no verdict: a guess ("Likely to be renewed") or a sentence ("it hasn't...").
 NOT_VERDICT = re.compile(
     r"\s*(?:likely|unlikely|probably|possibly|could|may|might|expected|it|they|he|she|we|i|you)\b"
@@ -278,7 +279,12 @@ def _field_line(text: str, context: Context) -> list[Claim]:
     """A show and its status on one line: "X: Renewed", "X (Fox) - Cancelled after two
     seasons", a scorecard's "X - A sure thing / Officially renewed" or "X: Season 5 finale
     aired Aug. 26. Already renewed for Seasons 6 and 7" (each verdict clause counts)."""
-    text_line = NOTE.sub("", GLUED.sub(" - ", text))
+    if len(text) > FIELD_CHARS:
+        return []
+    text_line = GLUED.sub(" - ", text)
+    if not cell_status(text_line):
+        return []  # most blocks are prose with no verdict word: no line to read
+    text_line = NOTE.sub("", text_line)
     line = DASH_LINE.match(text_line)
     if not line or ":" not in line.group("title") or cell_status(line.group("title")):
         line = FIELD_LINE.match(text_line)
