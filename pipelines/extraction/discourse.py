@@ -74,6 +74,7 @@ DASH_LINE = re.compile(
 )
 FIELD_WORDS = 10
 FIELD_CHARS = 400
+SEPARATOR = re.compile(r"[:|\u2013\u2014]|\s-\s|[a-z][A-Z]")  # a field line's, or a glued one
 # A clause that tells no verdict: a guess ("Likely to be renewed") or a sentence ("it hasn't...").
 NOT_VERDICT = re.compile(
     r"\s*(?:likely|unlikely|probably|possibly|could|may|might|expected|it|they|he|she|we|i|you)\b"
@@ -279,7 +280,7 @@ def _field_line(text: str, context: Context) -> list[Claim]:
     """A show and its status on one line: "X: Renewed", "X (Fox) - Cancelled after two
     seasons", a scorecard's "X - A sure thing / Officially renewed" or "X: Season 5 finale
     aired Aug. 26. Already renewed for Seasons 6 and 7" (each verdict clause counts)."""
-    if len(text) > FIELD_CHARS:
+    if len(text) > FIELD_CHARS or not SEPARATOR.search(text):
         return []
     text_line = GLUED.sub(" - ", text)
     if not cell_status(text_line):
