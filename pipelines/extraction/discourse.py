@@ -49,7 +49,9 @@ LISTICLE = re.compile(
 LISTICLE_NUMBER = re.compile(r"\s*(?:#|No\.\s*)?\d{1,3}[.):]?\s+(?=\S)")
 # A paragraph that announces the list under it: "The following shows have been cancelled:".
 LIST_INTRO = re.compile(
-    r"[^.!?]{0,80}\b(?:shows?|series|titles|these|following|list)\b[^.!?]{0,80}:\s*$", re.I
+    r"[^.!?]{0,80}\b(?:shows?|series|titles|these|following|list|sitcoms|dramas|comedies|ones)\b"
+    r"[^.!?]{0,80}:\s*$",
+    re.I,
 )
 # A show's network in its fact box: "Network: ITV".
 NETWORK_FACT = re.compile(
@@ -182,8 +184,9 @@ def article_claims(
         if count and (context.focus or book.subject):
             season_counts[context.focus or book.subject] = int(count.group(1))
             continue
-        if _list_intro(block.text, context):
-            list_status = cell_status(block.text)
+        intro = _list_intro(block.text, context)
+        if intro:  # over the list items or title headings below
+            list_status = heading_status = intro
             continue
         saved = context.focus
         if block.lead and not block.lead.endswith(":") and plausible(tidy(block.lead), marked=True):
@@ -257,14 +260,19 @@ def _counted_seasons(claims: list[Claim], counts: dict[str, int]) -> list[Claim]
     return claims
 
 
-def _list_intro(text: str, context: Context) -> bool:
-    """A short paragraph with a status that announces the list below it."""
-    if STATUS_HEADING.fullmatch(text) and text.rstrip().endswith(":"):
-        return bool(cell_status(text))  # "Cancelled:"
+def _list_intro(text: str, context: Context) -> str | None:
+    """The status of a paragraph whose last sentence announces the list below it ("...here
+    are the shows with their fates still undecided:"), or of a bare "Cancelled:" label."""
+    if not text.rstrip().endswith(":"):
+        return None
+    if STATUS_HEADING.fullmatch(text):
+        return cell_status(text)  # "Cancelled:"
+    text = re.split(r"[,;]\s+", split_sentences(text)[-1])[-1]  # "..., here are the shows:"
     if not LIST_INTRO.fullmatch(text) or not cell_status(text):
-        return False
+        return None
     pattern = context.book.pattern()
-    return not QUOTED.search(text) and not (pattern and pattern.search(text))
+    named = QUOTED.search(text) or (pattern and pattern.search(text))
+    return None if named else cell_status(text)
 
 
 def _title_list(text: str) -> bool:

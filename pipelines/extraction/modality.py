@@ -11,7 +11,8 @@ NEGATION_BEFORE = re.compile(
 HEDGE = re.compile(
     r"\b(?:could|might|should|hopes?|hoped|hoping|rumou?r\w*|reportedly|speculat\w*|in talks|"
     r"wish\w*|would love|claims?|claim(?:ing|ed)|false(?:ly)? report\w*|petition\w*|fans? want|"
-    r"campaign\w*|necessary to|needed to|enough to|in order to|determined to)\b|(?-i:\bmay\b)",
+    r"campaign\w*|necessary to|needed to|enough to|in order to|determined to|think|thinks|"
+    r"betting|bet that|guess\w*|suspect|my (?:guess|bet|prediction))\b|(?-i:\bmay\b)",
     re.IGNORECASE,
 )
 # ...and weaker ones only between the last comma and the wording ("as expected, X renewed").

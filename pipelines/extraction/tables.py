@@ -8,7 +8,7 @@ from pipelines.extraction.networks import find_networks
 from pipelines.extraction.seasons import find_seasons
 
 STATUS_CELL = [
-    ("pending", re.compile(r"\b(?:pending|awaiting|undecided|on the bubble|no decision|not confirmed|tbd|tba|unknown)\b", re.I)),
+    ("pending", re.compile(r"\b(?:pending|awaiting|undecided|on the bubble|no decision|not confirmed|tbd|tba|unknown|undetermined|to be determined)\b", re.I)),
     ("ending", re.compile(r"\b(?:final (?:season|series)|last season|ended|ending|concluded|series finale|wrapped)\b", re.I)),
     ("cancelled", re.compile(r"\b(?:cancell?ed|canceled|axed|scrapped|dropped|not renewed)\b", re.I)),
     ("renewed", re.compile(r"\b(?:renewed|picked up|ordered|revived|rescued|saved|greenlit)\b", re.I)),

@@ -271,7 +271,7 @@ def _standalone(run: str, body: str) -> bool:
 
 def heading_title(heading: str, book: TitleBook) -> str | None:
     """The show a list heading introduces ("3. Designated Survivor", "1. X (Syfy -> Amazon)")."""
-    text = re.sub(r"^\s*(?:#?\d+[.):]|No\.\s*\d+[.:]?)\s*", "", heading)
+    text = re.sub(r"^\s*(?:#?\d+[.):]|No\.\s*\d+[.:]?|[\u2022\u00b7*-])\s*", "", heading)
     text = re.sub(r"\s*\([^)]*\)\s*$", "", text).strip()
     pattern = book.pattern()
     if pattern:
