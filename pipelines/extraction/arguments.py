@@ -24,7 +24,7 @@ def seasons_for(
 ) -> list[int | None]:
     """Seasons from the frame's own words and after it first, then shortly before it;
     not from a relative clause the frame is outside ("X, whose first season flopped, ...")."""
-    if found and ("whose" in text or "which" in text):
+    if found and ("whose" in text or "which" in text or "who" in text):
         asides = [
             m.span()
             for m in RELATIVE_ASIDE.finditer(text)

@@ -42,8 +42,9 @@ def _key(show: str) -> str:
 
 
 def consolidate(claims: list[Claim]) -> list[Claim]:
-    """One claim per (show, status, season), the most confident; drop season-less repeats."""
-    claims = _limited_rules(claims)
+    """One claim per (show, status, season), the most confident; drop season-less repeats,
+    and a first season "ordered", which is a new series rather than a renewal."""
+    claims = [c for c in _limited_rules(claims) if not (c.status == "renewed" and c.season == 1)]
     best: dict[tuple[str, str, int | None], Claim] = {}
     for claim in claims:
         key = (_key(claim.show), claim.status, claim.season)

@@ -47,7 +47,8 @@ NAMED_PRODUCTION = re.compile(
 # "X, a prequel series starring ...": the show ordered is a new one.
 NEW_PRODUCTION = re.compile(
     r"\s*,\s*(?:an?|the|its|their)\s+(?:[\w-]+\s+){0,2}?(?:prequel|sequel|spin-?off|spinoff|"
-    r"reboot|companion|new\s+(?:series|show|drama|comedy|thriller))\b",
+    r"reboot|companion|new\s+(?:series|show|drama|comedy|thriller))\b"
+    r"|\s+(?:starring|created\s+by|from\s+(?:creator|writer|producer)s?)\b",  # "X starring Y"
     re.IGNORECASE,
 )
 

@@ -4,7 +4,8 @@ asked, retracted by the page, or only a description ("the cancelled series X")?"
 import re
 
 NEGATION_BEFORE = re.compile(
-    r"\b(?:not|never|no\s+longer|nothing|nobody|none|neither|nor|without)\b(?:\s+[\w'-]+){0,3}\s*$",
+    r"\b(?:not|never|no\s+longer|nothing|nobody|none|neither|nor|without|yet\s+to)\b"
+    r"(?:\s+[\w'-]+){0,3}\s*$",
     re.IGNORECASE,
 )
 # Hedges anywhere in the clause before the wording...
@@ -18,7 +19,8 @@ HEDGE = re.compile(
 # ...and weaker ones only between the last comma and the wording ("as expected, X renewed").
 NEAR_HEDGE = re.compile(
     r"\b(?:likely|unlikely|probably|possibly|perhaps|suggests?|predict\w*|expect\w*|chances?|"
-    r"odds|efforts?|bid|fight\w*|trying|attempt\w*|plans? to|wants? to|push)\b[^,]*$",
+    r"odds|efforts?|bid|fight\w*|trying|attempt\w*|plans? to|planning to|planned to|wants? to|"
+    r"push)\b[^,]*$",
     re.IGNORECASE,
 )
 FANS = re.compile(r"\b(?:fans|viewers)\b[^.]{0,40}$", re.IGNORECASE)

@@ -29,6 +29,7 @@ STOP_WORDS = {
 }  # fmt: skip
 # Stop words that may still open a title: "All Saints Road", "All Rise".
 OPENING_WORDS = {"all"}
+ENDING_WORDS = {"why", "how"}  # a question word that ends a run can end a title
 STOP_START = {
     "there", "here", "what", "why", "how", "when", "where", "who", "which", "this", "that",
     "these", "those", "it", "its", "every", "all", "inside", "beyond", "goodbye", "yes", "no",
@@ -46,7 +47,8 @@ HEADING_WORDS = re.compile(
     r"\b(?:questions?|cast|about|plot|release|date|trailer|review|recap|summary|glance|bubble|"
     r"update|news|final thoughts|verdict|conclusion|background|episodes?|faq|status|"
     r"renewed|cancell?ed|canceled|ending|ended|explained|details?|info|how|why|what|where|"
-    r"when|who|here|more|stories|watch|comments?|spoilers?|spin-?offs?|play|series|show)\b",
+    r"when|who|here|more|stories|watch|comments?|spoilers?|spin-?offs?|play|series|show|"
+    r"decisions|cancellations|renewals|choices|moments|mistakes|surprises)\b",
     re.IGNORECASE,
 )
 UPPER = "A-Z0-9\u00c0-\u00d6\u00d8-\u00de"  # "Élan", "Ødegaard": Latin-1 capitals too
@@ -206,9 +208,14 @@ def capitalised_run(text: str) -> str | None:
     if not match:
         return None
     words = []
-    for word in match.group().split():
+    tokens = match.group().split()
+    last = tokens[-1]
+    for word in tokens:
         bare = word.rstrip(":").lower()
         opening = not words and bare in OPENING_WORDS
+        if words and bare in ENDING_WORDS and word is last:
+            words.append(word)  # "13 Reasons Why"
+            break
         if (
             bare in STOP_WORDS
             and not (word.islower() and bare in CONNECTORS and words)
