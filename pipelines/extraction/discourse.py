@@ -75,6 +75,7 @@ DASH_LINE = re.compile(
     r"\s*(?:\s[-\u2013\u2014]\s|[\u2013\u2014])\s*(?P<rest>[^|]+?)\s*\|?\s*$"
 )
 FIELD_WORDS = 10
+WORD = re.compile(r"\w")
 FIELD_CHARS = 400
 SEPARATOR = re.compile(r"[:|\u2013\u2014]|\s-\s|[a-z][A-Z]")  # a field line's, or a glued one
 # A clause that tells no verdict: a guess ("Likely to be renewed") or a sentence ("it hasn't...").
@@ -138,11 +139,14 @@ def article_claims(
     section_status, list_status, heading_status = headline_status, None, None
     season_counts: dict[str, int] = {}
     listed_shows: set[str] = set()  # the shows a listicle's numbered headings name
+    in_run = False
     budget = MAX_ARTICLE_TEXT
     for block in article.blocks:
         budget -= len(block.text)
         if budget < 0:
             break  # a news article is far shorter; the rest of a huge page is not read
+        if not WORD.search(block.text):
+            continue  # a "-" or bullet between list entries
         heading_field = _field_line(block.text, context) if block.kind == "heading" else []
         if heading_field:  # "<h2>Arrow - Renewed for season 7</h2>"
             claims.extend(heading_field)
@@ -152,9 +156,11 @@ def article_claims(
             continue  # "Creator: X", "Cast: Y" under a show's heading keep its section
         label = STATUS_HEADING.fullmatch(block.text) if block.kind == "heading" else None
         titled = heading_title(block.text, book) if block.kind == "heading" else None
-        if heading_status and titled and not label:  # "<h2>Cancelled:</h2><h2>X</h2><h2>Y</h2>"
-            claims.extend(_listed_claims(titled, heading_status, context, True))
+        run_status = heading_status or (section_status if in_run else None)
+        if run_status and titled and not label:  # "<h2>Cancelled:</h2><h2>X</h2><h2>Y</h2>"
+            claims.extend(_listed_claims(titled, run_status, context, True))
             continue
+        in_run = bool(label)  # a status label, then entries one heading or paragraph each
         heading_status = cell_status(block.text) if label else None
         if block.kind == "heading":
             context.focus = titled or book.subject
@@ -223,6 +229,7 @@ def article_claims(
             found = _listed_claims(block.text, label, context, first_only=True)
         elif not found and section_status and _title_list(block.text):
             found = _listed_claims(block.text, section_status, context)
+            in_run = True
         claims.extend(found)
         context.focus = saved if not block.lead else context.focus
     if headline_status:  # "10 Shows Cancelled After One Season": the headline's season
@@ -276,7 +283,10 @@ def _list_intro(text: str, context: Context) -> str | None:
 
 
 def _title_list(text: str) -> bool:
-    """A paragraph that is only a list of titles, with notes: "X (season 3), Y and Z"."""
+    """A paragraph that is only a list of titles, with notes: "X (season 3), Y and Z", or
+    one quoted title."""
+    if QUOTED.fullmatch(NOTE.sub("", text).strip()):
+        return True
     for piece in re.split(r"\s*(?:[,;&]|\band\b)\s*", text.rstrip(". ")):
         piece = tidy(re.sub(r"\s*\([^()]{0,40}\)\s*$", "", piece))
         if piece and capitalised_run(piece) != piece:

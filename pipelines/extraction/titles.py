@@ -63,7 +63,10 @@ STATUS_NEXT = re.compile(
     re.IGNORECASE,
 )
 # A quoted title; American style keeps the sentence's comma inside: "Dracula," "Revolution,"
-QUOTED = re.compile(rf"""(?<![\w'])(['"])([{UPPER}][^'"]{{0,70}}?[\w!?.)+])[,;]?\1(?![\w])""")
+# Inside double quotes an apostrophe is part of the title: "America's Got Talent".
+QUOTED = re.compile(
+    rf"""(?<![\w'])(['"])([{UPPER}](?:(?!\1)[^"\n]){{0,70}}?[\w!?.)+])[,;]?\1(?![\w])"""
+)
 GENRE = (
     r"(?:series|show|drama|comedy|sitcom|thriller|programme|program|procedural|mystery|saga|"
     r"epic|rom-com|romcom|dramedy|space opera|satire|adaptation|serial|soap|western|opera|"
