@@ -75,6 +75,11 @@ DASH_LINE = re.compile(
     r"\s*(?:\s[-\u2013\u2014]\s|[\u2013\u2014])\s*(?P<rest>[^|]+?)\s*\|?\s*$"
 )
 FIELD_WORDS = 10
+SEASON_FIELD = re.compile(
+    r"\s*(?:season|series)\s+(\d{1,2})\s+(ordered|renewed|picked\s+up|cancell?ed|canceled|axed|"
+    r"revoked)\s*[:\u2013\u2014-]",
+    re.I,
+)
 WORD = re.compile(r"\w")
 FIELD_CHARS = 400
 SEPARATOR = re.compile(r"[:|\u2013\u2014]|\s-\s|[a-z][A-Z]")  # a field line's, or a glued one
@@ -300,6 +305,12 @@ def _field_line(text: str, context: Context) -> list[Claim]:
     aired Aug. 26. Already renewed for Seasons 6 and 7" (each verdict clause counts)."""
     if len(text) > FIELD_CHARS or not SEPARATOR.search(text):
         return []
+    dated = SEASON_FIELD.match(text)
+    if dated and context.focus and cell_status(dated.group(2)):  # "Season 2 Ordered: June 23"
+        status = cell_status(dated.group(2))
+        season = int(dated.group(1))
+        network = context.fallback_network
+        return [Claim(context.focus, season, status, network, None, TABLE, clean(text))]
     text_line = GLUED.sub(" - ", text)
     if not cell_status(text_line):
         return []  # most blocks are prose with no verdict word: no line to read
