@@ -225,7 +225,8 @@ def article_claims(
                     _seasons_told_next(found, sentence, context)
                 found.extend(read)
                 if index + 1 < len(sentences):
-                    context.local = local_topic(sentence, context) or context.local
+                    told = read[-1].show if read else None  # "X was axed. Netflix revived it"
+                    context.local = local_topic(sentence, context) or told or context.local
                 named = find_networks(sentence) if NETWORK_ANAPHOR_CUE.search(block.text) else []
                 context.last_network = named[-1][2] if named else context.last_network
             context.local = None

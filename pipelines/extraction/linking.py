@@ -88,7 +88,8 @@ NETWORK_SUBJECT = re.compile(
     r"just|then|ultimately)\s+)*"
 )
 CLAUSE_SUBJECT = re.compile(
-    rf"\s*(?:the\s+)?({CAPSEQ.pattern})\s+(?:will|has|have|had|is|are|was|were|would|gets?|got)\b"
+    rf"\s*(?:the\s+)?({CAPSEQ.pattern})\s+(?:will|has|have|had|is|are|was|were|would|gets?|got|"
+    r"(?-i:[a-z]+ed))\b"
 )
 CLAUSE_VERB = re.compile(
     r"\s+(?:may|might|will|could|would|is|are|was|were|has|have|had|gets?|got|not)\b", re.I
@@ -277,8 +278,8 @@ def show_mention(
         if run and run == tidy(label.group(1)):
             return Mention(0, len(run), run, guessed=True)
         return None
-    if frame.role == "subj":
-        return _subject_before(text, frame, before)
+    if frame.role == "subj":  # "Lucifer debuted on FOX and was canned after three seasons"
+        return _subject_before(text, frame, before) or _clause_subject(text, frame)
     nearest = _subject_before(text, frame, before) if before else None
     if nearest is None and not after and not FIELD_LABEL.match(text):
         nearest = (
