@@ -10,6 +10,7 @@ from lxml import etree
 BLOCK = {"p", "h2", "h3", "h4", "li", "blockquote"}
 EMPHASIS = {"em", "i", "strong", "b"}
 SPACE = re.compile(r"\s+")
+SHORTCODE = re.compile(r"\[/?[a-z][\w-]*(?:\s[^\]]{0,200})?\]")
 RELATED = re.compile(
     r"\s*(?:also\s+read|read\s+(?:more|next|also)|related(?:\s+(?:stories|articles|reading))?|"
     r"must[\s-]read|see\s+also|don't\s+miss|more\s+from|recommended|you\s+may\s+also\s+like|"
@@ -39,7 +40,11 @@ class Article:
 
 
 def clean(text: str) -> str:
-    return SPACE.sub(" ", text.translate(NORMALISE)).strip()
+    """One spelling of quotes and spaces, and no WordPress shortcodes ("[spacer ...]")."""
+    text = text.translate(NORMALISE)
+    if "[" in text:
+        text = SHORTCODE.sub(" ", text)
+    return SPACE.sub(" ", text).strip()
 
 
 def read_articles(body_html: str, title: str | None = None) -> list[Article]:

@@ -104,7 +104,9 @@ def sentence_claims(
         by_network = NETWORK_ANAPHOR.match(text, frame.end) if "by" in text else None
         decider = bool(find_networks(masked) or NETWORK_ANAPHOR.search(clause) or by_network)
         dated = seasons != [None]
-        listed = decider and sum(m.guessed for m in group) > 1  # "renewed X, Y and Z"
+        guessed = sum(m.guessed for m in group)  # "renewed X, Y and Z"; "X, Y, Z and W have been"
+        subjects = guessed > 2 and all(m.end <= frame.start for m in group)
+        listed = (decider and guessed > 1) or subjects
         group = [
             m
             for m in group
