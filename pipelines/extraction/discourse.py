@@ -157,6 +157,8 @@ def article_claims(
             claims.extend(heading_field)
             context.focus = heading_field[0].show
             continue
+        if block.kind == "heading" and SEASON_FIELD.match(block.text):
+            continue  # "Season 2 Ordered: ..." with no show's heading above it
         if block.kind == "heading" and FIELD_HEADING.match(block.text):
             continue  # "Creator: X", "Cast: Y" under a show's heading keep its section
         label = STATUS_HEADING.fullmatch(block.text) if block.kind == "heading" else None

@@ -13,7 +13,8 @@ HEDGE = re.compile(
     r"\b(?:could|might|should|hopes?|hoped|hoping|rumou?r\w*|reportedly|speculat\w*|in talks|"
     r"wish\w*|would love|claims?|claim(?:ing|ed)|false(?:ly)? report\w*|petition\w*|fans? want|"
     r"campaign\w*|necessary to|needed to|enough to|in order to|determined to|think|thinks|"
-    r"betting|bet that|guess\w*|suspect|my (?:guess|bet|prediction))\b|(?-i:\bmay\b)",
+    r"betting|bet that|guess\w*|suspect|my (?:guess|bet|prediction)|not (?:yet )?been confirmed|"
+    r"unconfirmed)\b|(?-i:\bmay\b)",
     re.IGNORECASE,
 )
 # ...and weaker ones only between the last comma and the wording ("as expected, X renewed").
@@ -37,6 +38,7 @@ ASKING = re.compile(r"\s*(?:is|are|was|were|has|have|will|does|did|could|would|s
 ATTRIBUTIVE = re.compile(
     r"\b(?:the|a|an|its|their|his|her|this|that)\s+(?:recently\s+|now[\s-])?$", re.I
 )
+COMPARISON = re.compile(r"\b(?:unlike|like)\s+(?:[\w'-]+\s+){0,2}$", re.I)
 # "whose second season was left in limbo": a past state told in passing, not a report.
 PAST_RELATIVE = re.compile(r"\bwhose\b[^,;]*\b(?:was|were|had)\b[^,;]*$", re.IGNORECASE)
 
@@ -67,8 +69,9 @@ def retracted(before: str) -> bool:
 
 
 def describes(before: str) -> bool:
-    """The wording is an attribute of a noun ("the cancelled series"), not a report."""
-    return bool(ATTRIBUTIVE.search(before[-60:]))
+    """The wording is an attribute of a noun ("the cancelled series") or part of a comparison
+    ("unlike certain limited series"), not a report."""
+    return bool(ATTRIBUTIVE.search(before[-60:]) or COMPARISON.search(before[-60:]))
 
 
 def past_aside(before: str) -> bool:

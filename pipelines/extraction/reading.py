@@ -81,7 +81,9 @@ def sentence_claims(
     for index, frame in enumerate(frames):
         if frame.status == "asked":
             continue
-        attributive = frame.role != "any" and modality.describes(text[: frame.start])
+        attributive = modality.describes(text[: frame.start]) and (
+            frame.role != "any" or modality.COMPARISON.search(text[: frame.start][-60:])
+        )
         if "confirmed" in text[frame.start : frame.end].lower() and DETAIL.search(
             text[clause_start(text, frame.start) : frame.start]
         ):

@@ -107,6 +107,7 @@ BAD_TITLE = re.compile(
 
 
 NETWORK_POSSESSIVE = re.compile(r"^(?:the\s+)?(?:" + NETWORK_RE.pattern + r")'s\s+")
+BRAND_POSSESSIVE = re.compile(r"^[A-Z]{2,4}['\u2019]s\s+(?=[A-Z])")
 NETWORK_FIRST = re.compile(r"^(?:" + NETWORK_RE.pattern + r")\s+")
 
 
@@ -162,6 +163,7 @@ def tidy(title: str) -> str:
     initialism = re.search(r"\b[A-Z]\.[A-Z]\.$", title.strip())  # "Agents of S.H.I.E.L.D."
     title = title.strip(" \t\"'.,:;!?-\u2013\u2014()") + ("." if initialism else "")
     title = NETWORK_POSSESSIVE.sub("", title)
+    title = BRAND_POSSESSIVE.sub("", title)  # "DC's Stargirl" is Stargirl
     return re.sub(r"\s+", " ", title)
 
 
@@ -174,7 +176,8 @@ ORDINAL_WORD = (
 NOT_A_TITLE = re.compile(
     rf"^(?:{MONTH}\s+\d{{1,4}}\b|{MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s*\d{{4}}|{ORDINAL_WORD}$|"
     r"\d+\s*px$|by\s|widget\b|.*\b(?:television|studios?|productions?|entertainment|pictures|"
-    r"media|cancellations|renewals|premieres)$|"
+    r"media|cancellations|renewals|premieres|decisions|choices|moments|mistakes|surprises|shows|"
+    r"picks|newspaper|magazine|gazette|tribune|herald)$|"
     r"\d+\s+(?:[\w'-]+\s+){0,3}(?:tv\s+)?(?:shows|series|dramas|comedies|sitcoms)\b)",
     re.IGNORECASE,
 )
