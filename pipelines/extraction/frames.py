@@ -38,6 +38,7 @@ class Wording:
     needs_season: bool = False
     negation_inside: bool = False  # the wording itself is negative ("will not return")
     needs_subject: bool = False  # without a season, only about the article's own show
+    keeps_role: bool = False  # an adjective ("is unclear whether X"), never passive
 
 
 def load_lexicon(path: Path = LEXICON_FILE) -> tuple[list[Wording], list[Rewrite]]:
@@ -62,6 +63,7 @@ def load_lexicon(path: Path = LEXICON_FILE) -> tuple[list[Wording], list[Rewrite
                 entry.get("needs_season", False),
                 entry.get("negation_inside", False),
                 entry.get("needs_subject", False),
+                entry.get("keeps_role", False),
             )
         )
     return wordings, rewrites
@@ -152,7 +154,7 @@ def find_frames(sentence: str) -> list[Frame]:
                 passive = None  # "Netflix is bringing X back": progressive, not passive
             if passive and THERE_IS.search(before[-40:]):
                 passive = None  # "there is no word yet on X": X is still the object
-            if role == "obj" and passive:
+            if role == "obj" and passive and not wording.keeps_role:
                 role = "subj"
             negated = not wording.negation_inside and negated_before(before)
             found.append(

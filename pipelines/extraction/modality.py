@@ -25,6 +25,8 @@ NEAR_HEDGE = re.compile(
     re.IGNORECASE,
 )
 FANS = re.compile(r"\b(?:fans|viewers)\b[^.]{0,40}$", re.IGNORECASE)
+# Where a hedge stops reaching: "it could never rise above X, and X got canceled".
+HEDGE_SCOPE = re.compile(r",\s+(?:and|but|while|since|so|yet)\b", re.IGNORECASE)
 # A condition hedges only the clause it opens: "If you missed it, X was renewed" is firm.
 CONDITIONAL = re.compile(r"\b(?:if|whether|unless|until)\b[^,;]*$", re.IGNORECASE)
 FALSE_REPORT = re.compile(
@@ -51,6 +53,12 @@ def negated_before(before: str) -> bool:
 def asks(sentence: str, headline: bool) -> bool:
     """A question, or a headline worded as one, states nothing."""
     return sentence.rstrip(" \"')").endswith("?") or (headline and bool(ASKING.match(sentence)))
+
+
+def own_clause(before: str) -> str:
+    """The part of the text before a wording that a hedge in it would govern."""
+    cuts = list(HEDGE_SCOPE.finditer(before))
+    return before[cuts[-1].start() :] if cuts else before
 
 
 def hedged(clause: str) -> bool:

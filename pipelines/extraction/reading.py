@@ -128,7 +128,7 @@ def sentence_claims(
         before = text[clause_start(text, frame.start) : frame.start]
         if modality.retracted(text[: frame.start]):
             continue
-        if modality.hedged(before):
+        if modality.hedged(modality.own_clause(before)):
             score = HEDGED
         network = network_for(masked, frame, left, right)
         if network:

@@ -80,6 +80,7 @@ SEASONISH = re.compile(
 )
 
 
+CLASS_YEAR = re.compile(r"(?:freshman|sophomore)[\s-]+series\b", re.I)  # the shows, not a season
 AIRED = re.compile(
     r"\s+(?:finale\b|(?:(?:has|had|have|was|just|already|finally|only)\s+){0,2}(?:wrapped|aired|"
     r"premiered|ended|debuted|concluded|finished|arrived|streamed|launched|bowed|dropped|landed)\b)",
@@ -145,6 +146,8 @@ def find_seasons(text: str) -> list[SeasonMention]:
                 continue
             if kind == "ordinal" and AIRED.match(text, match.end()):
                 kind = "aired"  # "whose second season wrapped in May": a season already made
+            elif kind == "ordinal" and CLASS_YEAR.match(match.group()):
+                kind = "aired"  # "Fox's freshman series were tabled": the first season aired
             found.append(SeasonMention(match.start(), match.end(), kind, values))
             taken.append((match.start(), match.end()))
     found.sort(key=lambda m: m.start)
