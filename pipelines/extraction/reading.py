@@ -7,9 +7,10 @@ from pipelines.extraction import modality
 from pipelines.extraction.arguments import announced_for, arithmetic, network_for, seasons_for
 from pipelines.extraction.claim import Claim
 from pipelines.extraction.context import Context
+from pipelines.extraction.coordination import coordinated
 from pipelines.extraction.document import clean
 from pipelines.extraction.frames import Frame, find_frames, has_cue, normalise
-from pipelines.extraction.linking import clause_start, coordinated, resolve, show_mention
+from pipelines.extraction.linking import clause_start, resolve, show_mention
 from pipelines.extraction.networks import find_networks
 from pipelines.extraction.seasons import SeasonMention, find_seasons
 from pipelines.extraction.titles import Mention, find_mentions
