@@ -92,6 +92,7 @@ CLAUSE_SUBJECT = re.compile(
     r"(?-i:[a-z]+ed))\b"
 )
 NAMED_AFTER = re.compile(r"\s*(?:to|for|of)\s+")
+APPOSITIVE_AFTER = re.compile(r"""^[\s"']*,[^,]{1,120},[\s"']*""")
 WHICH_GAP = re.compile(r"^,\s*(?:which|that)\s+")  # "X, which was renewed in January"
 POSSESSIVE = re.compile(r"['\u2019]s$")
 OWN_SEASON_GAP = re.compile(
@@ -286,8 +287,8 @@ def resolve(
     new_show = ordered and not find_seasons(text)  # an order with no season: maybe a new show
     if new_show and NEW_PRODUCTION.match(text, mention.end):
         return None  # "Prime Video has ordered X, a prequel series ..."
-    if mention.end <= frame.start:
-        between = text[mention.end : frame.start]
+    if mention.end <= frame.start:  # an appositive says what the show is, not another one
+        between = APPOSITIVE_AFTER.sub(" ", text[mention.end : frame.start], count=1)
     else:
         between = text[frame.end : mention.start]
         if NAMED_PRODUCTION.search(between):

@@ -46,7 +46,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("through", re.compile(rf"\b(?:through|thru|until|till)\s+(?:its\s+|the\s+)?(?:{_SEASON}\s+(?P<n>{_NUM})\b|(?P<m>{_ORD})[\s-]+{_SEASON}\b)", re.I)),
     # "after three seasons", "after a single season", "after the third season", "after Season 1"
     ("after", re.compile(
-        rf"\b(?:after|following|at the end of)\s+(?:just\s+|only\s+)?(?:(?:a|its|the|their)\s+)?"
+        rf"\b(?:after|following|at the end of|beyond)\s+(?:just\s+|only\s+)?(?:(?:a|its|the|their)\s+)?"
         rf"(?:(?P<n>{_CARD}|{_ORD})(?:[\s-]+(?:and\s+final\s+|and\s+last\s+)?)(?:{_NOUN})"
         rf"|{_SEASON}\s+(?P<m>{_NUM})\b)", re.I)),
     ("count", re.compile(
@@ -93,7 +93,7 @@ CUES = [
         r"more|additional|further",
         r"renewal|order|pickup|deal|extension",
         r"through|thru|until|till",
-        r"after|following|end of",
+        r"after|following|end of|beyond",
         r"ran|run|last|made it|spann|aired",
         r"run",
         r" in",
