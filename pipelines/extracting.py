@@ -2,29 +2,30 @@
 
 The reactor's thread only hands the downloaded bytes to a pool of worker processes
 (`pipelines.workers`, one per core unless RENEWALS_EXTRACT_WORKERS says otherwise) and goes on
-downloading and storing while they parse and extract. A page whose worker dies, or takes more
-than RENEWALS_EXTRACT_TIMEOUT seconds, is an item error: it is logged, not stored, and not
-recorded as downloaded, so the next run fetches it again. The rest of the crawl goes on.
+downloading and storing while they parse and extract. A page whose worker dies, takes more
+than RENEWALS_EXTRACT_TIMEOUT seconds, or cannot be started, is dropped: one line in the log,
+not stored, and not recorded as downloaded, so the next run fetches it again. The rest of the
+crawl goes on, and counts it in `renewals/extract_failed`.
 
 The shows the database already knows are read once when the spider opens and handed to the
 workers as they start, so a show quoted in one article is recognised unquoted in the next.
 """
 
 import logging
-import os
 from typing import Any
+
+from scrapy.exceptions import DropItem
 
 from crawler.items import ArticleItem
 from crawler.sources import Source
-from pipelines.workers import WorkerDied, WorkerPool, WorkerTimeout
+from pipelines.workers import NoWorker, WorkerDied, WorkerPool, WorkerTimeout, default_size
 from storage import open_db
 from storage.queries import known_titles
 
 logger = logging.getLogger(__name__)
 
 
-class ExtractionFailed(Exception):
-    """A page's worker died, hung or failed; the page is retried by the next run."""
+FAILURES = {WorkerDied: "worker died", WorkerTimeout: "took too long", NoWorker: "had no worker"}
 
 
 class ExtractClaimsPipeline:
@@ -37,7 +38,7 @@ class ExtractClaimsPipeline:
     @classmethod
     def from_crawler(cls, crawler: Any) -> "ExtractClaimsPipeline":
         settings = crawler.settings
-        workers = settings.getint("RENEWALS_EXTRACT_WORKERS") or os.cpu_count() or 1
+        workers = settings.getint("RENEWALS_EXTRACT_WORKERS") or default_size()
         return cls(crawler, WorkerPool(workers, settings.getfloat("RENEWALS_EXTRACT_TIMEOUT")))
 
     def open_spider(self) -> None:
@@ -50,19 +51,17 @@ class ExtractClaimsPipeline:
             db.close()
         self.stats.set_value("renewals/known_titles", len(self.pool.known_titles))
 
-    def close_spider(self) -> None:
-        self.pool.stop()
+    async def close_spider(self) -> None:
+        await self.pool.stop()
 
     async def process_item(self, item: ArticleItem) -> ArticleItem:
         html, item.html = item.html, b""  # the item goes on to storage: keep it small
         try:
             page, claims = await self.pool.read_page(html, item.url)
-        except (WorkerDied, WorkerTimeout, RuntimeError) as error:
+        except (WorkerDied, WorkerTimeout, NoWorker, RuntimeError) as error:
             self.stats.inc_value("renewals/extract_failed")
-            kind = {WorkerDied: "worker died", WorkerTimeout: "took too long"}.get(
-                type(error), "failed"
-            )
-            raise ExtractionFailed(f"{item.url}: extraction {kind} ({error})") from None
+            kind = FAILURES.get(type(error), "failed")
+            raise DropItem(f"extraction {kind} ({error})", log_level="ERROR") from None
         fetched_from = item.url
         for name, value in page.items():
             setattr(item, name, value)

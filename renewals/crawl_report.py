@@ -105,6 +105,13 @@ def crawl_report(
             f"Error: {stats['renewals/store_failed']} articles could not be stored; the next"
             f" crawl fetches them again (each is logged above); {counts(stats)}"
         )
+    elif stats.get("renewals/extract_failed"):  # pages fetched but not read: not stored
+        report.exit_code = 1
+        report.summary = (
+            f"Error: {stats['renewals/extract_failed']} articles could not be read (claim"
+            f" extraction failed); the next crawl fetches them again (each is logged above);"
+            f" {counts(stats)}"
+        )
     elif stats.get("renewals/consolidation_failed"):
         report.exit_code = 1
         report.summary = (

@@ -26,8 +26,14 @@ def _defaults(*modules: ModuleType) -> dict[str, object]:
 KNOWN = _defaults(default_settings, project_settings)
 
 
+AT_LEAST_ONE = {"RENEWALS_EXTRACT_WORKERS"}  # whole numbers whose default (None) says no type
+
+
 def _check_value(name: str, value: str, default: object) -> None:
-    if isinstance(default, bool):
+    if name in AT_LEAST_ONE:
+        if not value.strip().isdigit() or int(value) < 1:
+            raise OverrideError(f"-s {name}: expected a whole number of at least 1, got {value!r}")
+    elif isinstance(default, bool):
         if value.lower() not in _BOOLEANS:
             raise OverrideError(f"-s {name}: expected True or False, got {value!r}")
     elif isinstance(default, int | float):

@@ -1,18 +1,32 @@
 """The extract step's worker processes, in real crawls: a worker that dies or hangs costs only
 its page (fetched again by the next run), and a crawl killed with SIGKILL leaves no process."""
 
+import ctypes
+import errno
 import os
+import platform
 import signal
 import sqlite3
 import subprocess
 import sys
-import time
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from tests.helpers import FAST_LOCAL_CRAWL, crawl, write_sources
+from renewals.localsite import LocalSite
+from tests.helpers import (
+    FAST_LOCAL_CRAWL,
+    crawl,
+    descendants,
+    no_process_left,
+    processes,
+    wait_for,
+    write_sources,
+)
+
+pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="reads processes from /proc")
 
 PAGES = 60
 FILLER = (
@@ -49,53 +63,85 @@ def write_site(root: Path, pages: int = PAGES) -> list[str]:
     return ["/" + path for path in paths]
 
 
-def processes() -> dict[int, tuple[int, int, str]]:
-    """Every live process: pid -> (parent pid, session id, state)."""
-    found = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:  # it ended while we looked
-            continue
-        state, ppid, _, session = stat[stat.rindex(")") + 2 :].split()[:4]
-        if state not in "ZX":
-            found[int(entry.name)] = (int(ppid), int(session), state)
-    return found
-
-
-def descendants(pid: int) -> list[int]:
-    table = processes()
-    found, frontier = [], [pid]
-    while frontier:
-        parent = frontier.pop()
-        children = [child for child, (ppid, _, _) in table.items() if ppid == parent]
-        found += children
-        frontier += children
-    return found
-
-
-def wait_for(condition: Callable[[], bool], seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail("timed out waiting")
-        time.sleep(0.02)
-
-
 def start_crawl(
-    sources: Path, db: Path, *extra: str, output: int = subprocess.PIPE
+    sources: Path,
+    db: Path,
+    *extra: str,
+    output: int = subprocess.PIPE,
+    restrict: Callable[[], None] | None = None,
 ) -> subprocess.Popen:
-    """`renewals crawl` in a session of its own, so that any process it leaves can be found.
+    """`renewals crawl` in a session of its own, so that any process it leaves can be found;
+    `restrict` runs in the child before it starts Python.
 
     A crawl that will be killed gets `output=subprocess.DEVNULL`: a process it left behind
     would hold its output pipes open, and reading them would wait for ever."""
     command = [sys.executable, "-m", "renewals", "crawl", "--sources", str(sources)]
     command += ["--db", str(db), *FAST_LOCAL_CRAWL, *extra]
     return subprocess.Popen(
-        command, stdout=output, stderr=output, text=True, start_new_session=True
+        command,
+        stdout=output,
+        stderr=output,
+        text=True,
+        start_new_session=True,
+        preexec_fn=restrict,  # noqa: PLW1509 - only a seccomp filter, set in the fresh child
     )
+
+
+PIDFD_OPEN = 434  # the system call's number on x86_64 and aarch64 alike
+AUDIT_ARCH = {"x86_64": 0xC000003E, "aarch64": 0xC00000B7}
+
+
+class SockFilter(ctypes.Structure):
+    _fields_ = [
+        ("code", ctypes.c_uint16),
+        ("jt", ctypes.c_uint8),
+        ("jf", ctypes.c_uint8),
+        ("k", ctypes.c_uint32),
+    ]
+
+
+class SockFprog(ctypes.Structure):
+    _fields_ = [("len", ctypes.c_uint16), ("filter", ctypes.POINTER(SockFilter))]
+
+
+def refuse_pidfd_open() -> None:
+    """A seccomp filter on this process and its children: pidfd_open fails with EPERM, as
+    under container runtimes whose profiles predate it. (Run in the child, before exec.)"""
+    load_word, jump_if_equal, give = 0x20, 0x15, 0x06  # BPF_LD|W|ABS, BPF_JMP|JEQ|K, BPF_RET
+    allow, refuse = 0x7FFF0000, 0x00050000 | errno.EPERM  # SECCOMP_RET_ALLOW, _ERRNO
+    program = (SockFilter * 6)(
+        SockFilter(load_word, 0, 0, 4),  # the architecture
+        SockFilter(jump_if_equal, 0, 3, AUDIT_ARCH[platform.machine()]),
+        SockFilter(load_word, 0, 0, 0),  # the system call's number
+        SockFilter(jump_if_equal, 0, 1, PIDFD_OPEN),
+        SockFilter(give, 0, 0, refuse),
+        SockFilter(give, 0, 0, allow),
+    )
+    libc = ctypes.CDLL(None, use_errno=True)
+    no_new_privs, set_seccomp, mode_filter = 38, 22, 2
+    fprog = SockFprog(len(program), program)
+    if libc.prctl(no_new_privs, 1, 0, 0, 0) or libc.prctl(
+        set_seccomp, mode_filter, ctypes.byref(fprog), 0, 0
+    ):
+        raise OSError(ctypes.get_errno(), "seccomp filter refused")
+
+
+@pytest.fixture
+def pidfd_refused() -> Callable[[], None]:
+    """`refuse_pidfd_open`, once it is known to work here."""
+    if platform.machine() not in AUDIT_ARCH:
+        pytest.skip("no seccomp filter for this architecture")
+    try:
+        probe = subprocess.run(
+            [sys.executable, "-c", "import os; os.pidfd_open(os.getpid())"],
+            capture_output=True,
+            text=True,
+            preexec_fn=refuse_pidfd_open,  # noqa: PLW1509
+        )
+    except subprocess.SubprocessError:
+        pytest.skip("seccomp filters are not allowed here")
+    assert "PermissionError" in probe.stderr, probe.stderr
+    return refuse_pidfd_open
 
 
 def article_requests(requests: list[str], paths: list[str]) -> list[str]:
@@ -130,11 +176,36 @@ def workers_of(crawl_pid: int, busy: bool = False) -> list[int]:
     ]
 
 
+class HeldBackSite(LocalSite):
+    """A LocalSite that answers `held` only once `release` is set (at most 60 s later)."""
+
+    def __init__(self, root: Path, held: str) -> None:
+        super().__init__(root)
+        self.held = held
+        self.release = threading.Event()
+
+    def resolve(self, path: str) -> Path | None:
+        if path == self.held:
+            self.release.wait(60)
+        return super().resolve(path)
+
+
+def stored_count(db: Path) -> int:
+    try:
+        return len(stored_urls(db))
+    except sqlite3.OperationalError:  # not created yet
+        return 0
+
+
+@pytest.mark.parametrize("pidfd", ["allowed", "refused"])
 def test_a_crawl_killed_mid_way_leaves_no_process_behind_even_a_hung_worker(
-    news_site, tmp_path: Path
+    news_site, tmp_path: Path, request, pidfd: str
 ) -> None:
     site, sources, paths = news_site
-    run = start_crawl(sources, tmp_path / "renewals.db", output=subprocess.DEVNULL)
+    restrict = request.getfixturevalue("pidfd_refused") if pidfd == "refused" else None
+    run = start_crawl(
+        sources, tmp_path / "renewals.db", output=subprocess.DEVNULL, restrict=restrict
+    )
     try:
         wait_for(
             lambda: (
@@ -151,17 +222,24 @@ def test_a_crawl_killed_mid_way_leaves_no_process_behind_even_a_hung_worker(
         if run.poll() is None:
             run.kill()
             run.wait()
+    assert no_process_left(run.pid) == []
 
-    def session_gone() -> bool:
-        return not [pid for pid, (_, sid, _) in processes().items() if sid == run.pid]
 
+def test_where_pidfds_are_refused_the_workers_read_every_page(
+    news_site, tmp_path: Path, pidfd_refused
+) -> None:
+    site, sources, paths = news_site
+    db = tmp_path / "renewals.db"
+    run = start_crawl(sources, db, restrict=pidfd_refused)
     try:
-        wait_for(session_gone, seconds=10)
+        _, stderr = run.communicate(timeout=120)
     finally:
-        survivors = [pid for pid, (_, sid, _) in processes().items() if sid == run.pid]
-        for pid in survivors:  # do not leave them to the next test
-            os.kill(pid, signal.SIGKILL)
-    assert not survivors
+        if run.poll() is None:
+            run.kill()
+            run.communicate()
+    assert run.returncode == 0, stderr
+    assert len(stored_urls(db)) == PAGES
+    assert no_process_left(run.pid) == []
 
 
 def test_pages_whose_workers_die_are_fetched_again_by_the_next_run(
@@ -180,9 +258,14 @@ def test_pages_whose_workers_die_are_fetched_again_by_the_next_run(
         if run.poll() is None:
             run.kill()
             run.communicate()
-    assert run.returncode == 0, stderr
     lost = stderr.count("extraction worker died")
     assert lost >= 1, stderr[-3000:]
+    assert run.returncode == 1, stderr
+    assert stderr.splitlines()[-1].startswith(
+        f"Error: {lost} articles could not be read (claim extraction failed); the next crawl"
+        " fetches them again"
+    )
+    assert "Traceback" not in stderr  # one line a page
     first = stored_urls(db)
     assert len(first) == PAGES - lost
 
@@ -195,22 +278,36 @@ def test_pages_whose_workers_die_are_fetched_again_by_the_next_run(
     assert len(stored_urls(db)) == PAGES
 
 
-def test_a_hung_worker_costs_its_page_after_the_timeout(news_site, tmp_path: Path) -> None:
-    site, sources, paths = news_site
-    db = tmp_path / "renewals.db"
-    run = start_crawl(sources, db, "-s", "RENEWALS_EXTRACT_TIMEOUT=1")
+def test_a_hung_worker_costs_its_page_after_the_timeout(tmp_path: Path) -> None:
+    paths = write_site(tmp_path / "site")
+    site = HeldBackSite(tmp_path / "site", held=paths[-1]).start()
     try:
-        wait_for(lambda: len(article_requests(site.requests, paths)) > 10)
-        wait_for(lambda: workers_of(run.pid, busy=True))
-        hung = workers_of(run.pid, busy=True)[0]
-        os.kill(hung, signal.SIGSTOP)  # alive, holding its page, answering nothing
-        _, stderr = run.communicate(timeout=60)
+        sources = write_sources(
+            tmp_path / "sources.toml",
+            [{"name": "news", "tier": 1, "start_urls": [site.url("feed.xml")]}],
+        )
+        db = tmp_path / "renewals.db"
+        run = start_crawl(
+            sources, db, "-s", "RENEWALS_EXTRACT_TIMEOUT=1", "-s", "RENEWALS_EXTRACT_WORKERS=1"
+        )
+        try:
+            # Every other page read and stored: the one worker is idle, and the held page,
+            # once let go, can only go to it.
+            wait_for(lambda: stored_count(db) == PAGES - 1, seconds=60)
+            (hung,) = workers_of(run.pid)
+            os.kill(hung, signal.SIGSTOP)  # alive, answering nothing
+            site.release.set()
+            _, stderr = run.communicate(timeout=60)
+        finally:
+            site.release.set()
+            if run.poll() is None:
+                run.kill()
+                run.communicate()
     finally:
-        if run.poll() is None:
-            run.kill()
-            run.communicate()
-    assert run.returncode == 0, stderr
+        site.stop()
+    assert run.returncode == 1, stderr
     assert hung not in processes(), "the hung worker was not stopped"
-    timed_out = stderr.count("extraction took too long")
-    assert timed_out == 1, stderr[-3000:]
+    assert stderr.count("extraction took too long") == 1, stderr[-3000:]
+    assert site.url(paths[-1]) not in stored_urls(db)
     assert len(stored_urls(db)) == PAGES - 1
+    assert no_process_left(run.pid) == []

@@ -133,6 +133,10 @@ def test_bare_renewals_prints_its_help_and_succeeds() -> None:
             "Error: -s: unknown setting 'DOWNLAOD_DELAY' (did you mean DOWNLOAD_DELAY?)",
         ),
         ("FEEDS=[1]", "Error: -s FEEDS: expected a JSON object, got '[1]'"),
+        (
+            "RENEWALS_EXTRACT_WORKERS=-1",
+            "Error: -s RENEWALS_EXTRACT_WORKERS: expected a whole number of at least 1, got '-1'",
+        ),
     ],
 )
 def test_a_bad_setting_override_is_a_one_line_error(tmp_path, override, message) -> None:
