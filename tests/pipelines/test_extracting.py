@@ -83,7 +83,7 @@ def start_crawl(
         stderr=output,
         text=True,
         start_new_session=True,
-        preexec_fn=restrict,  # noqa: PLW1509 - only a seccomp filter, set in the fresh child
+        preexec_fn=restrict,  # only a seccomp filter, in the fresh child
     )
 
 
@@ -136,7 +136,7 @@ def pidfd_refused() -> Callable[[], None]:
             [sys.executable, "-c", "import os; os.pidfd_open(os.getpid())"],
             capture_output=True,
             text=True,
-            preexec_fn=refuse_pidfd_open,  # noqa: PLW1509
+            preexec_fn=refuse_pidfd_open,
         )
     except subprocess.SubprocessError:
         pytest.skip("seccomp filters are not allowed here")
