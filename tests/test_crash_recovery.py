@@ -23,11 +23,12 @@ import sqlite_utils
 
 from storage.db import BUSY_TIMEOUT_SECONDS
 from tests.alerts_support import JsonReceiver, free_port
-from tests.helpers import FAST_LOCAL_CRAWL, crawl, run_renewals, write_sources
+from tests.helpers import FAST_LOCAL_CRAWL, crawl, no_process_left, run_renewals, write_sources
 
 ADJECTIVES = ["Amber", "Copper", "Silent", "Velvet", "Hollow", "Crimson", "Distant", "Iron"]
 NOUNS = ["Lantern", "Harbor", "Meadow", "Orchard", "Canyon", "Beacon", "Garden", "Ridge"]
 SHOWS = [f"{a} {n}" for a in ADJECTIVES for n in NOUNS][:40]
+LINUX_ONLY = pytest.mark.skipif(sys.platform != "linux", reason="reads processes from /proc")
 
 
 def slug(show: str) -> str:
@@ -151,10 +152,17 @@ def copy_db(source: Path, target: Path) -> Path:
     return target
 
 
+def start(command: list[str]) -> subprocess.Popen:
+    """A run to be killed, in a session of its own: whatever it leaves behind can be found
+    (`no_process_left`), and holds no pipe of ours."""
+    return subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
+
+
 def start_crawl(sources: Path, db: Path, *extra: str) -> subprocess.Popen:
     command = [sys.executable, "-m", "renewals", "crawl", "--sources", str(sources)]
-    command += ["--db", str(db), *FAST_LOCAL_CRAWL, *extra]
-    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return start([*command, "--db", str(db), *FAST_LOCAL_CRAWL, *extra])
 
 
 def wait_for(condition: Callable[[], bool], timeout: float = 60) -> None:
@@ -177,19 +185,6 @@ def count(db: Path, sql: str) -> int:
 def kill(process: subprocess.Popen) -> None:
     os.kill(process.pid, signal.SIGKILL)
     process.wait(timeout=10)
-
-
-def processes_using(path: Path) -> list[int]:
-    """Processes whose command line names this file (a worker or child left behind)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit() and entry.name != str(os.getpid()):
-            try:
-                if str(path).encode() in (entry / "cmdline").read_bytes():
-                    found.append(int(entry.name))
-            except OSError:
-                continue
-    return found
 
 
 def outcome(db: Path) -> dict[str, Any]:
@@ -228,6 +223,7 @@ def day_one(tmp_path: Path, site: Newsroom, sources: Path, notify: str) -> Path:
     return db
 
 
+@LINUX_ONLY
 def test_killed_mid_crawl_the_next_crawl_makes_every_change_and_alert_once(
     tmp_path, newsroom
 ) -> None:
@@ -245,7 +241,7 @@ def test_killed_mid_crawl_the_next_crawl_makes_every_change_and_alert_once(
         kill(process)
         assert count(db, stored) < len(SHOWS)  # killed mid-crawl, not after it
         assert outcome(db)["running"] == 1
-        assert processes_using(db) == []
+        assert no_process_left(process.pid) == []
         assert hook.payloads == []
 
         ok(crawl(sources, db, "--notify", hook.url()))
@@ -264,6 +260,7 @@ def test_killed_mid_crawl_the_next_crawl_makes_every_change_and_alert_once(
         assert len(received(hook)) == len(SHOWS)
 
 
+@LINUX_ONLY
 def test_killed_while_consolidating_alerts_send_flags_and_delivers_once(tmp_path, newsroom) -> None:
     site = newsroom()
     sources = sources_for(tmp_path, site, slow=True)
@@ -290,7 +287,7 @@ def test_killed_while_consolidating_alerts_send_flags_and_delivers_once(tmp_path
             holder.close()
         assert outcome(db)["changes"] == []
         assert outcome(db)["queued"] == len(SHOWS)
-        assert processes_using(db) == []
+        assert no_process_left(process.pid) == []
 
         sent = ok(run_renewals("alerts", "send", "--db", str(db)))
         assert f"flagged {len(SHOWS)} changes an interrupted crawl left" in sent.stderr
@@ -302,6 +299,7 @@ def test_killed_while_consolidating_alerts_send_flags_and_delivers_once(tmp_path
         assert len(received(hook)) == len(SHOWS)
 
 
+@LINUX_ONLY
 def test_alerts_send_killed_mid_delivery_is_finished_by_the_next_send(tmp_path, newsroom) -> None:
     site = newsroom()
     sources = sources_for(tmp_path, site)
@@ -314,10 +312,10 @@ def test_alerts_send_killed_mid_delivery_is_finished_by_the_next_send(tmp_path, 
 
     with JsonReceiver(port=port, mode="hang") as stuck:
         command = [sys.executable, "-m", "renewals", "alerts", "send", "--db", str(db)]
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        process = start(command)
         assert stuck.arrived.wait(30)
         kill(process)
-    assert processes_using(db) == []
+    assert no_process_left(process.pid) == []
 
     with JsonReceiver(port=port) as hook:
         ok(run_renewals("alerts", "send", "--db", str(db)))
@@ -327,6 +325,7 @@ def test_alerts_send_killed_mid_delivery_is_finished_by_the_next_send(tmp_path, 
     assert set(stuck.alert_ids()) <= set(hook.alert_ids())
 
 
+@LINUX_ONLY
 def test_reprocess_killed_then_a_crawl_alerts_nobody_and_reprocess_again_rebuilds_alike(
     tmp_path, newsroom
 ) -> None:
@@ -340,11 +339,10 @@ def test_reprocess_killed_then_a_crawl_alerts_nobody_and_reprocess_again_rebuild
     ok(run_renewals("reprocess", "--db", str(control), "--workers", "2"))
 
     command = [sys.executable, "-m", "renewals", "reprocess", "--db", str(db), "--workers", "2"]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = start(command)
     wait_for(lambda: count(db, "select count(*) from runs where kind = 'reprocess'") == 1)
     kill(process)
-    for pid in processes_using(db):  # its extraction workers, if they outlived it (issue 11)
-        os.kill(pid, signal.SIGKILL)
+    assert no_process_left(process.pid) == []  # its extraction workers died with it
 
     with JsonReceiver() as hook:
         ok(crawl(sources, db, "--notify", hook.url()))  # nothing new: nothing to alert

@@ -67,6 +67,7 @@ def test_a_password_target_is_masked_in_alerts_list_errors_and_logs(tmp_path, lo
     assert bad.returncode == 1 and PASSWORD not in bad.stderr
 
 
+@pytest.mark.skipif(sys.platform != "linux", reason="finds Datasette with procps and /proc")
 def test_serve_hides_target_urls_and_dies_with_its_parent(tmp_path, local_site):
     pytest.importorskip("datasette")
     db = two_days(tmp_path, local_site, f"json://alerts:{PASSWORD}@127.0.0.1:{free_port()}/hook")

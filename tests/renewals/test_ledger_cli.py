@@ -1,6 +1,7 @@
 """`renewals status` and `renewals changes` (and friends) through click's CliRunner."""
 
 import json
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -338,6 +339,7 @@ def test_metadata_names_only_tables_and_views_that_exist(tmp_path: Path) -> None
         )
 
 
+@pytest.mark.skipif(sys.platform != "linux", reason="finds Datasette with procps and /proc")
 def test_serve_starts_datasette_with_the_metadata(db_path: Path) -> None:
     import os
     import signal

@@ -7,10 +7,13 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
+import pytest
+
 from crawler.page import parse_article
 from storage import open_db, start_run
 from storage.articles import save_articles
-from tests.pipelines.test_extracting import FILLER, processes, wait_for
+from tests.helpers import no_process_left, processes, wait_for
+from tests.pipelines.test_extracting import FILLER
 
 
 def stored_articles(db_path: Path, count: int) -> None:
@@ -29,6 +32,7 @@ def stored_articles(db_path: Path, count: int) -> None:
     save_articles(db, batch, run)
 
 
+@pytest.mark.skipif(sys.platform != "linux", reason="reads processes from /proc")
 def test_reprocess_killed_mid_way_leaves_no_worker(tmp_path: Path) -> None:
     db_path = tmp_path / "renewals.db"
     stored_articles(db_path, 1000)
@@ -49,13 +53,4 @@ def test_reprocess_killed_mid_way_leaves_no_worker(tmp_path: Path) -> None:
             run.kill()
             run.wait()
 
-    def session() -> list[int]:
-        return [pid for pid, (_, sid, _) in processes().items() if sid == run.pid]
-
-    try:
-        wait_for(lambda: not session(), seconds=10)
-    finally:
-        survivors = session()
-        for pid in survivors:  # do not leave them to the next test
-            os.kill(pid, signal.SIGKILL)
-    assert not survivors
+    assert no_process_left(run.pid) == []
