@@ -27,6 +27,7 @@ import click
 
 from crawler.controls import table_cell, without_controls
 from pipelines.worker_guard import guard
+from pipelines.workers import default_size
 from renewals.dates import date_callback
 from renewals.options import db_option, open_database
 from storage.articles import replace_claims
@@ -522,7 +523,7 @@ def _reprocess(db_path: Path, workers: int | None) -> None:
     urls = list(articles)
     titles = tuple(known_titles(db))  # the shows as they stood before this rebuild
     batches = [urls[i : i + REPROCESS_BATCH] for i in range(0, len(urls), REPROCESS_BATCH)]
-    workers = workers or os.cpu_count() or 1
+    workers = workers or default_size()
     claims = 0
     failed: list[tuple[str, str]] = []
     try:

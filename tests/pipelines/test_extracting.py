@@ -311,3 +311,31 @@ def test_a_hung_worker_costs_its_page_after_the_timeout(tmp_path: Path) -> None:
     assert site.url(paths[-1]) not in stored_urls(db)
     assert len(stored_urls(db)) == PAGES - 1
     assert no_process_left(run.pid) == []
+
+
+@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="needs two cores to pin to one")
+def test_a_crawl_pinned_to_one_core_starts_one_worker(tmp_path: Path) -> None:
+    paths = write_site(tmp_path / "site")
+    site = HeldBackSite(tmp_path / "site", held=paths[-1]).start()
+    try:
+        sources = write_sources(
+            tmp_path / "sources.toml",
+            [{"name": "news", "tier": 1, "start_urls": [site.url("feed.xml")]}],
+        )
+        db = tmp_path / "renewals.db"
+        run = start_crawl(sources, db, restrict=lambda: os.sched_setaffinity(0, {0}))
+        try:
+            wait_for(lambda: stored_count(db) == PAGES - 1, seconds=60)
+            workers = workers_of(run.pid)  # every worker started with the first page
+            site.release.set()
+            _, stderr = run.communicate(timeout=60)
+        finally:
+            site.release.set()
+            if run.poll() is None:
+                run.kill()
+                run.communicate()
+    finally:
+        site.stop()
+    assert len(workers) == 1
+    assert run.returncode == 0, stderr
+    assert len(stored_urls(db)) == PAGES
