@@ -2,8 +2,8 @@
 
 Made for cron: a lock keeps overlapping runs apart, `--quiet` prints only what needs a look,
 and the exit status is non-zero only when the crawl could not do its job (bad sources file,
-unusable database, every source failed, interrupted, articles or changes not stored). What it
-prints: renewals.crawl_report.
+unusable database, every source failed, interrupted, articles not read or not stored, changes
+not flagged). What it prints: renewals.crawl_report.
 """
 
 import sys
