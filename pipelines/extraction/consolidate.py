@@ -11,7 +11,8 @@ LIMITED = re.compile(r"\b(?:limited|mini-?series)\b", re.IGNORECASE)
 
 def _limited_rules(claims: list[Claim]) -> list[Claim]:
     """A limited series that concluded is `ending`, not cancelled ("There won't be a season 2"),
-    and when a season is ruled out ("no season 2"), the one before it is the final one."""
+    and when a season is ruled out ("no season 2"), the one before it is the final one;
+    otherwise its one season is."""
     limited = {
         _key(c.show)
         for c in claims
@@ -29,8 +30,8 @@ def _limited_rules(claims: list[Claim]) -> list[Claim]:
         key = _key(claim.show)
         if key in limited and claim.status == "cancelled":
             continue
-        if claim.status == "ending" and claim.season is None and ruled_out.get(key, 0) > 1:
-            claim.season = ruled_out[key] - 1
+        if claim.status == "ending" and claim.season is None:
+            claim.season = ruled_out[key] - 1 if ruled_out.get(key, 0) > 1 else 1
         kept.append(claim)
     return kept
 

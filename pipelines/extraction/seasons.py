@@ -47,7 +47,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # "after three seasons", "after a single season", "after the third season", "after Season 1"
     ("after", re.compile(
         rf"\b(?:after|following|at the end of|beyond)\s+(?:just\s+|only\s+)?(?:(?:a|its|the|their)\s+)?"
-        rf"(?:(?P<n>{_CARD}|{_ORD})(?:[\s-]+(?:and\s+final\s+|and\s+last\s+)?)(?:{_NOUN})"
+        rf"(?:(?P<n>{_CARD}|{_ORD})(?:[\s-]+(?:and\s+final\s+|and\s+last\s+)?)(?:\w+-episode\s+)?(?:{_NOUN})"
         rf"|{_SEASON}\s+(?P<m>{_NUM})\b)", re.I)),
     ("count", re.compile(
         rf"\b(?:ran|run|running|lasted|lasting|made it to|spanned|spanning|aired)\s+(?:for\s+)?"
@@ -59,6 +59,8 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # "cancelled in / midway through its fourth season": a season cut short, already made
     ("aired", re.compile(rf"\b(?:in|during|midway\s+through|halfway\s+through|partway\s+through)\s+(?:its|their|the)\s+(?P<n>{_ORD})[\s-]+{_NOUN}\b", re.I)),
     ("count", re.compile(r"\b(?P<n>one)[\s-]and[\s-]done\b", re.I)),
+    # "after 13 episodes", "a month after its debut": the first season is the one made
+    ("aired", re.compile(rf"\bafter\s+(?:just\s+|only\s+)?(?P<first>{_CARD}\s+episodes|(?:its|their|the\s+show's)\s+(?:debut|premiere))\b", re.I)),
     # lists: "seasons six, seven and eight", "seasons 22 and 23", "Season 3 and Season 4"
     ("ordinal", re.compile(
         rf"\b{_SEASON}\s+(?P<list>{_NUM}(?:\s*,\s*(?:{_SEASON}\s+)?{_NUM})*,?\s*(?:and|&|-|to|through)\s*(?:{_SEASON}\s+)?{_NUM})\b", re.I)),
@@ -75,7 +77,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 
 # Every pattern above needs one of these words; most text has none.
 SEASONISH = re.compile(
-    r"season|series|instal|chapter|\brun|outing|cycle|and[\s-]done|after\s+(?:the|its)\s|\bS\d|\b(?:for|order|ordered)\s+(?:an?|the)\s",
+    r"season|series|instal|chapter|\brun|outing|cycle|and[\s-]done|episodes|debut|premiere|after\s+(?:the|its)\s|\bS\d|\b(?:for|order|ordered)\s+(?:an?|the)\s",
     re.I,
 )
 
@@ -100,6 +102,7 @@ CUES = [
         r"after",
         r"in |through",
         r"done",
+        r"episodes|debut|premiere",
         None,
         r"and|&",
         r"season|series",
@@ -162,6 +165,8 @@ def _values(match: re.Match[str]) -> list[int]:
         if re.search(r"\d\s*(?:-|to|through)\s*\d", groups["list"]) and len(values) == 2:
             values = list(range(values[0], values[1] + 1)) if values[1] - values[0] < 10 else values
         return list(dict.fromkeys(values))  # in text order: "fifth and third, respectively"
+    if groups.get("first"):
+        return [1]
     word = groups.get("n") or groups.get("m")
     value = number(word) if word else None
     return [value] if value and 0 < value < 60 else []
