@@ -86,10 +86,15 @@ def _blocks(node: etree._Element):
             rows = [_cells(line) for line in raw.splitlines() if PIPE_ROW.match(clean(line))]
             yield Block("table", text, rows=[r for r in rows if r])
             continue
-        emphasis = [clean(e.text_content()) for e in element.iter(*EMPHASIS)]
+        emphasis = [clean(e.text_content()) for e in element.iter(*EMPHASIS) if not _label(e)]
         lead = None
         first = element[0] if len(element) else None
-        if first is not None and first.tag in EMPHASIS and not (element.text or "").strip():
+        if (
+            first is not None
+            and first.tag in EMPHASIS
+            and not (element.text or "").strip()
+            and not _label(first)
+        ):
             lead = clean(first.text_content())
             # "St. Denis Medical (NBC)": the bracket is a note on the title, not part of it
             lead = re.sub(r"\s*\([^()]{0,40}\)\s*[:.\u2014\u2013-]?\s*$", "", lead) or lead
@@ -108,7 +113,7 @@ def _table(table: etree._Element) -> Block:
         cells = [clean(c.text_content()) for c in row if c.tag in {"td", "th"}]
         if cells:
             rows.append(cells)
-    emphasis = [clean(e.text_content()) for e in table.iter(*EMPHASIS)]
+    emphasis = [clean(e.text_content()) for e in table.iter(*EMPHASIS) if not _label(e)]
     return Block("table", " ".join(" ".join(r) for r in rows), emphasis, rows=rows)
 
 
@@ -132,3 +137,8 @@ def _text_tables(blocks: list[Block]) -> list[Block]:
 
 def _text_table(block: Block) -> bool:
     return block.kind == "table" and bool(PIPE_ROW.match(block.text))
+
+
+def _label(element: lxml.html.HtmlElement) -> bool:
+    """Bold text ending in a colon ("<b>Status:</b> Renewed") names a field, not a show."""
+    return element.text_content().rstrip().endswith(":") or (element.tail or "").startswith(":")

@@ -112,6 +112,8 @@ def field_line(text: str, context: Context) -> list[Claim]:
     verdicts = [c for c in VERDICT_BREAK.split(rest) if cell_status(c) and not NOT_VERDICT.match(c)]
     if not verdicts or any(len(c.split()) > FIELD_WORDS for c in verdicts):
         return []
+    if len({cell_status(c) for c in verdicts}) > 2:
+        return []  # "Key: Renewed = ordered; Cancelled = ...; Pending = ...": a legend, no show
     if not plausible(title, marked=True) or FIELD_NAME.fullmatch(title):
         return []
     if OTHER_PRODUCTION.search(title) or cell_status(title):
