@@ -89,12 +89,7 @@ def _blocks(node: etree._Element):
         emphasis = [clean(e.text_content()) for e in element.iter(*EMPHASIS) if not _label(e)]
         lead = None
         first = element[0] if len(element) else None
-        if (
-            first is not None
-            and first.tag in EMPHASIS
-            and not (element.text or "").strip()
-            and not _label(first)
-        ):
+        if first is not None and first.tag in EMPHASIS and not (element.text or "").strip():
             lead = clean(first.text_content())
             # "St. Denis Medical (NBC)": the bracket is a note on the title, not part of it
             lead = re.sub(r"\s*\([^()]{0,40}\)\s*[:.\u2014\u2013-]?\s*$", "", lead) or lead

@@ -43,7 +43,7 @@ def build_inventory(article: Article, known_titles: Iterable[str] = ()) -> Title
     for block in article.blocks:
         if block.kind == "heading":
             book.add(heading_title(block.text, book))
-        if block.lead:
+        if block.lead and not block.lead.endswith(":"):  # "Status:" labels a field
             book.add(block.lead)
     if from_headline:
         book.subject = from_headline[0]
