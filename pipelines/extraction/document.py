@@ -18,6 +18,7 @@ RELATED = re.compile(
     re.IGNORECASE,
 )
 CREDIT = re.compile(r"\s*(?:photo|image|picture|pictured|credit|source|via)s?\s*:", re.I)
+FIXED_RULE = re.compile(r"\s*-{3,}(?:\s+-{2,})+\s*")  # a plain-text table's rule
 PIPE_ROW = re.compile(r"^\|(?:[^|]*\|){2,}\s*$")  # a text table row: "| X | 2 | Canceled |"
 # Typographic quotes and dashes to plain ones, so patterns need only one spelling.
 NORMALISE = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
@@ -82,6 +83,10 @@ def _blocks(node: etree._Element):
         text = clean(raw)
         if not text:
             continue
+        fixed = _fixed_width_rows(raw) if "---" in raw and "\n" in raw else []
+        if fixed:  # a <pre> board the cleaner kept as a paragraph, its lines intact
+            yield Block("table", text, rows=fixed)
+            continue
         if PIPE_ROW.match(text):
             rows = [_cells(line) for line in raw.splitlines() if PIPE_ROW.match(clean(line))]
             yield Block("table", text, rows=[r for r in rows if r])
@@ -110,6 +115,22 @@ def _table(table: etree._Element) -> Block:
             rows.append(cells)
     emphasis = [clean(e.text_content()) for e in table.iter(*EMPHASIS) if not _label(e)]
     return Block("table", " ".join(" ".join(r) for r in rows), emphasis, rows=rows)
+
+
+def _fixed_width_rows(raw: str) -> list[list[str]]:
+    """A plain-text table under a rule of dashes ("-----  ---  ------"): the header above the
+    rule, then one row a line, cut at the columns the rule's dash runs start."""
+    lines = raw.splitlines()
+    rule = next((i for i, line in enumerate(lines) if FIXED_RULE.fullmatch(line)), None)
+    if not rule:
+        return []
+    starts = [m.start() for m in re.finditer(r"-+", lines[rule])]
+    cut = [*starts[1:], None]
+    return [
+        [clean(line[a:b]) for a, b in zip(starts, cut, strict=True)]
+        for line in [lines[rule - 1], *lines[rule + 1 :]]
+        if line.strip()
+    ]
 
 
 def _cells(line: str) -> list[str]:
