@@ -147,11 +147,13 @@ def find_seasons(text: str) -> list[SeasonMention]:
             values = _values(match)
             if not values:
                 continue
-            if kind == "ordinal" and AIRED.match(text, match.end()):
-                kind = "aired"  # "whose second season wrapped in May": a season already made
-            elif kind == "ordinal" and CLASS_YEAR.match(match.group()):
-                kind = "aired"  # "Fox's freshman series were tabled": the first season aired
-            found.append(SeasonMention(match.start(), match.end(), kind, values))
+            made = kind == "ordinal" and (
+                AIRED.match(text, match.end())  # "whose second season wrapped in May"
+                or CLASS_YEAR.match(match.group())  # "Fox's freshman series": the first aired
+            )
+            found.append(
+                SeasonMention(match.start(), match.end(), "aired" if made else kind, values)
+            )
             taken.append((match.start(), match.end()))
     found.sort(key=lambda m: m.start)
     return found
