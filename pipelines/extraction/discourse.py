@@ -20,6 +20,7 @@ from pipelines.extraction.lines import (
     title_list,
 )
 from pipelines.extraction.linking import local_topic
+from pipelines.extraction.modality import denies
 from pipelines.extraction.networks import find_networks
 from pipelines.extraction.reading import FIRM, HEADLINE, sentence_claims
 from pipelines.extraction.seasons import SeasonMention, find_seasons
@@ -187,6 +188,8 @@ def article_claims(
                 if RELATED.match(sentence):
                     continue  # "... above. Also read: NBC axes X and Y."
                 read = sentence_claims(sentence, context, FIRM, headline=block.kind == "item")
+                if index + 1 < len(sentences) and denies(sentences[index + 1]):
+                    read = []  # "Last week we wrote that X was cancelled. It was not."
                 if not read and index and found:
                     _seasons_told_next(found, sentence, context)
                 found.extend(read)

@@ -34,6 +34,20 @@ FALSE_REPORT = re.compile(
     r"(?:an\s+)?earlier version of th(?:is|e) (?:story|article|post|report))\b",
     re.IGNORECASE,
 )
+# "Reports that X had been cancelled are wrong": the page denies what it reports.
+REPORTED = re.compile(
+    r"\b(?:reports?|rumou?rs?|stories|claims?|we\s+(?:wrote|reported|said))\s+that\b", re.I
+)
+DENIED_AFTER = re.compile(
+    r"^[^.;]*?\b(?:is|are|was|were)\s+(?:wrong|false|untrue|not\s+true|incorrect|inaccurate)\b",
+    re.I,
+)
+# A sentence that only denies the one before it: "It was not." / "That was wrong."
+DENIAL = re.compile(
+    r"\s*(?:it|that|this|they|he|she)\s+(?:(?:was|were|is|are|did|has|had)\s+not|(?:was|is)\s+"
+    r"(?:wrong|false|untrue|incorrect))\s*[.!]?\s*",
+    re.I,
+)
 # A headline that opens like a question asks even without its question mark.
 ASKING = re.compile(r"\s*(?:is|are|was|were|has|have|will|does|did|could|would|should|can)\s", re.I)
 # "the cancelled series X", "a renewed push": the wording describes, it does not report.
@@ -71,9 +85,17 @@ def hedged(clause: str) -> bool:
     )
 
 
-def retracted(before: str) -> bool:
-    """The page says the report is false or was corrected."""
-    return bool(FALSE_REPORT.search(before))
+def retracted(before: str, after: str = "") -> bool:
+    """The page says the report is false or was corrected, before the wording or, for a
+    report it quotes, after it."""
+    if FALSE_REPORT.search(before):
+        return True
+    return bool(REPORTED.search(before) and DENIED_AFTER.search(after))
+
+
+def denies(sentence: str) -> bool:
+    """The sentence only says the one before it was untrue."""
+    return bool(DENIAL.fullmatch(sentence))
 
 
 def describes(before: str) -> bool:

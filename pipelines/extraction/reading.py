@@ -127,7 +127,7 @@ def sentence_claims(
                 continue
         score = confidence
         before = text[clause_start(text, frame.start) : frame.start]
-        if modality.retracted(text[: frame.start]):
+        if modality.retracted(text[: frame.start], text[frame.end :]):
             continue
         if modality.hedged(modality.own_clause(before)):
             score = HEDGED
