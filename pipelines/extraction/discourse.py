@@ -15,6 +15,7 @@ from pipelines.extraction.lines import (
     FIELD_NAME,
     SEASON_FIELD,
     field_line,
+    legend,
     listed_claims,
     table_claims,
     title_list,
@@ -115,8 +116,8 @@ def article_claims(
         budget -= len(block.text)
         if budget < 0:
             break  # a news article is far shorter; the rest of a huge page is not read
-        if not WORD.search(block.text):
-            continue  # a "-" or bullet between list entries
+        if not WORD.search(block.text) or legend(block.text):
+            continue  # a "-" or bullet between list entries, or a key to the statuses
         heading_field = field_line(block.text, context) if block.kind == "heading" else []
         if heading_field:  # "<h2>Arrow - Renewed for season 7</h2>"
             claims.extend(heading_field)

@@ -112,8 +112,6 @@ def field_line(text: str, context: Context) -> list[Claim]:
     verdicts = [c for c in VERDICT_BREAK.split(rest) if cell_status(c) and not NOT_VERDICT.match(c)]
     if not verdicts or any(len(c.split()) > FIELD_WORDS for c in verdicts):
         return []
-    if len({cell_status(c) for c in verdicts}) > 2:
-        return []  # "Key: Renewed = ordered; Cancelled = ...; Pending = ...": a legend, no show
     if not plausible(title, marked=True) or FIELD_NAME.fullmatch(title):
         return []
     if OTHER_PRODUCTION.search(title) or cell_status(title):
@@ -132,6 +130,13 @@ def field_line(text: str, context: Context) -> list[Claim]:
             Claim(show, season, status, network, None, TABLE, clean(text)) for season in seasons
         )
     return claims
+
+
+def legend(text: str) -> bool:
+    """A key to the statuses ("Renewed = ordered; Cancelled = not returning; Pending = ..."):
+    each status defined once, no show's verdict."""
+    defined = {cell_status(part) for part in re.split(r"[;.]\s+|\s{2,}", text) if "=" in part}
+    return len(defined - {None}) > 2
 
 
 def listed_claims(
