@@ -206,6 +206,13 @@ def plausible(title: str, marked: bool = False) -> bool:
     return title.lower() not in STOP_START and title.lower() not in STOP_WORDS
 
 
+TIME_PREPOSITIONS = {"in", "on", "since", "until", "by", "through"}
+MONTH_NAME = re.compile(
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December)[.,;]?"
+)
+
+
 @lru_cache(maxsize=8192)
 def capitalised_run(text: str) -> str | None:
     """The title-like run of capitalised words that opens `text` (stops at status words)."""
@@ -216,9 +223,15 @@ def capitalised_run(text: str) -> str | None:
     words = []
     tokens = match.group().split()
     last = tokens[-1]
-    for word in tokens:
+    for index, word in enumerate(tokens):
         bare = word.rstrip(":").lower()
         opening = not words and bare in OPENING_WORDS
+        if (
+            words
+            and word in TIME_PREPOSITIONS
+            and MONTH_NAME.fullmatch("".join(tokens[index + 1 : index + 2]))
+        ):
+            break  # "axed X in June": the month dates the decision, it is not in the title
         if words and bare in ENDING_WORDS and word is last:
             words.append(word)  # "13 Reasons Why"
             break
