@@ -135,6 +135,8 @@ def field_line(text: str, context: Context) -> list[Claim]:
 def legend(text: str) -> bool:
     """A key to the statuses ("Renewed = ordered; Cancelled = not returning; Pending = ..."):
     each status defined once, no show's verdict."""
+    if text.count("=") < 3:
+        return False
     defined = {cell_status(part) for part in re.split(r"[;.]\s+|\s{2,}", text) if "=" in part}
     return len(defined - {None}) > 2
 
