@@ -260,6 +260,76 @@ def test_a_tier_3_blog_cannot_flip_a_trade_status_until_a_second_source_agrees(
         ]
 
 
+def test_reprocess_keeps_the_hedge_on_a_tier_3_blogs_unnamed_sources(tmp_path, local_site) -> None:
+    """Two blogs' "sources say" would, unhedged, be two independent sources agreeing: the
+    trade outlet's renewal would flip, and a show no one confirmed would get a status."""
+    renewed = "/2025/04/copper-sky-renewed/"
+    trade = local_site(
+        write(
+            tmp_path / "trade",
+            {
+                "feed.xml": rss((renewed, "Copper Sky renewed")),
+                renewed + "index.html": page(
+                    "Copper Sky renewed for season 3",
+                    "Netflix has renewed Copper Sky for a third season.",
+                    "2025-04-01",
+                ),
+            },
+        )
+    )
+    blogs = []
+    for name, day in (("blog", "2026-06-01"), ("fans", "2026-06-03")):
+        blogs.append(
+            local_site(
+                write(
+                    tmp_path / name,
+                    {
+                        "feed.xml": rss(
+                            ("/copper-sky/", "Copper Sky axed"), ("/ash-lane/", "Ash Lane axed")
+                        ),
+                        "copper-sky/index.html": page(
+                            "Copper Sky axed",
+                            "Sources say Netflix has cancelled Copper Sky.",
+                            day,
+                        ),
+                        "ash-lane/index.html": page(
+                            "Ash Lane axed",
+                            "We hear Hulu has cancelled Ash Lane after one season.",
+                            day,
+                        ),
+                    },
+                )
+            )
+        )
+    sources = write_sources(
+        tmp_path / "sources.toml",
+        [
+            {"name": "trade", "tier": 1, "start_urls": [trade.url("feed.xml")]},
+            {"name": "blog", "tier": 3, "start_urls": [blogs[0].url("feed.xml")]},
+            {"name": "fans", "tier": 3, "start_urls": [blogs[1].url("feed.xml")]},
+        ],
+    )
+    db = tmp_path / "renewals.db"
+    ok(crawl(sources, db))
+
+    def outcome() -> tuple:
+        database = sqlite_utils.Database(db)
+        claims = sorted(
+            (c["article_url"], c["show"], c["status"], c["confidence"])
+            for c in database["claims"].rows
+        )
+        statuses = json_lines(ok(run_renewals("status", "--db", str(db), "--json")).stdout)
+        return claims, [(s["show"], s["status"], s["season"]) for s in statuses]
+
+    crawled = outcome()
+    assert crawled[1] == [("Copper Sky", "renewed", 3)]  # no dispute, no status for Ash Lane
+    rumours = [claim for claim in crawled[0] if claim[2] == "cancelled"]
+    assert len(rumours) == 4 and all(claim[3] < 0.5 for claim in rumours)
+    ok(run_renewals("reprocess", "--db", str(db), "--workers", "1"))
+    assert outcome() == crawled
+    assert ok(run_renewals("changes", "--db", str(db), "--json")).stdout == ""
+
+
 CONTROLS = "&#x1b;[2J&#x1b;]0;owned&#x7;&#x1;&#x9b;31m&#0;"
 
 
