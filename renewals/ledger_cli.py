@@ -504,6 +504,8 @@ def reprocess(db_path: Path, workers: int | None) -> None:
     The rebuilt history depends only on the stored articles, not on the order they were
     crawled in; no alert is sent for the rebuilt past. Takes the crawl lock: a crawl
     consolidating while claims are being replaced would alert on a half-rebuilt history.
+    First flags the changes a killed crawl left unconsolidated: their alerts are queued for
+    the next crawl or `renewals alerts send`, as the crawl would have queued them.
     """
     from renewals.crawling import CrawlLocked, crawl_lock
 
@@ -516,7 +518,17 @@ def reprocess(db_path: Path, workers: int | None) -> None:
 
 
 def _reprocess(db_path: Path, workers: int | None) -> None:
+    from storage.recovery import finish_left_work
+
     db = open_database(db_path, must_exist=True)
+    try:
+        left = finish_left_work(db, kind="reprocess")
+    except sqlite3.Error as error:
+        raise click.ClickException(
+            f"cannot flag the changes an interrupted crawl left: {error}"
+        ) from None
+    if left:
+        click.echo(f"flagged {len(left)} changes an interrupted crawl left", err=True)
     started = time.monotonic()
     run_id = start_run(db, [], kind="reprocess")
     articles = {
