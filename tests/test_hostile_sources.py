@@ -474,3 +474,52 @@ def test_a_consolidation_that_fails_exits_1_and_the_next_run_makes_its_statuses(
     statuses = json_lines(ok(run_renewals("status", "--db", str(db), "--json")).stdout)
     assert sorted(row["show"] for row in statuses) == sorted(SHOWS)
     assert database["consolidation_queue"].count == 0
+
+
+def test_a_crawl_whose_closing_consolidation_flags_what_its_opening_one_could_not_succeeds(
+    tmp_path, local_site
+) -> None:
+    site = local_site(renewals_site(tmp_path / "site"))
+    sources = write_sources(
+        tmp_path / "sources.toml",
+        [{"name": "gazette", "tier": 1, "start_urls": [site.url("feed.xml")]}],
+    )
+    db = tmp_path / "renewals.db"
+    database = open_db(db)
+    refuse = "begin select raise(abort, 'attempt to write a readonly database'); end"
+    database.execute(f"create trigger readonly before insert on snapshots {refuse}")
+    assert crawl(sources, db).returncode == 1  # five shows left queued
+    # Writable again only once this crawl has stored its new article: its opening
+    # consolidation fails, its closing one flags the five left over and the new one.
+    database.execute("drop trigger readonly")
+    database.execute(
+        "create trigger readonly before insert on snapshots"
+        f" when (select count(*) from articles) <= 5 {refuse}"
+    )
+    site.roots.insert(
+        0,
+        write(
+            tmp_path / "day2",
+            {
+                "feed.xml": rss(
+                    ("/tin-crown/", "Tin Crown renewed"),
+                    *((f"/{s.lower().replace(' ', '-')}/", f"{s} renewed") for s in SHOWS),
+                ),
+                "tin-crown/index.html": page(
+                    "Tin Crown renewed for season 2",
+                    "Netflix has renewed Tin Crown for a second season, the streamer said.",
+                    "2026-05-02",
+                ),
+            },
+        ),
+    )
+    second = crawl(sources, db)
+    assert second.returncode == 0, second.stderr
+    assert "changes could not be flagged" not in second.stderr
+    assert database["consolidation_queue"].count == 0
+    assert database.execute("select status from runs order by id").fetchall() == [
+        ("failed",),
+        ("finished",),
+    ]
+    statuses = json_lines(ok(run_renewals("status", "--db", str(db), "--json")).stdout)
+    assert sorted(row["show"] for row in statuses) == sorted([*SHOWS, "Tin Crown"])
