@@ -119,6 +119,66 @@ def test_a_blog_naming_a_trusted_article_as_its_canonical_cannot_replace_it(
     assert statuses["Quiet Harbor"][2] == blog.url("/quiet-harbor-renewed/")
 
 
+def test_a_page_whose_canonical_is_another_sources_article_is_stored_under_its_own_url(
+    tmp_path, local_site
+) -> None:
+    """Two sources on one host: the blog's canonical is on its own host, but names the trade
+    outlet's stored article. The blog's page is kept, under the URL it was fetched from."""
+    day1 = write(
+        tmp_path / "day1",
+        {
+            "trade.xml": rss(("/trade/copper-sky/", "Copper Sky renewed")),
+            "blog.xml": rss(),
+            "trade/copper-sky/index.html": page(
+                "Copper Sky renewed for season 3",
+                "Netflix has renewed Copper Sky for a third season.",
+                "2026-05-01",
+            ),
+        },
+    )
+    site = local_site(day1)
+    trade_story = site.url("/trade/copper-sky/")
+    day2 = write(
+        tmp_path / "day2",
+        {
+            "blog.xml": rss(("/blog/lantern-row/", "Lantern Row renewed")),
+            "blog/lantern-row/index.html": page(
+                "Lantern Row renewed for season 2",
+                "Hulu has renewed Lantern Row for a second season.",
+                "2026-05-21",
+                f'<link rel="canonical" href="{trade_story}">',
+            ),
+        },
+    )
+    sources = write_sources(
+        tmp_path / "sources.toml",
+        [
+            {"name": "trade", "tier": 1, "start_urls": [site.url("trade.xml")],
+             "allow": ["/trade/"]},
+            {"name": "blog", "tier": 3, "start_urls": [site.url("blog.xml")],
+             "allow": ["/blog/"]},
+        ],
+    )  # fmt: skip
+    db = tmp_path / "renewals.db"
+    ok(crawl(sources, db))
+    site.roots.insert(0, day2)
+    ok(crawl(sources, db))
+    ok(crawl(sources, db))  # and again: nothing moves
+
+    fetched = site.url("/blog/lantern-row/")
+    database = sqlite_utils.Database(db)
+    articles = {row["url"]: row["source"] for row in database["articles"].rows}
+    assert articles == {trade_story: "trade", fetched: "blog"}
+    statuses = {
+        row["show"]: (row["status"], row["season"], row["url"])
+        for row in json_lines(ok(run_renewals("status", "--db", str(db), "--json")).stdout)
+    }
+    assert statuses == {
+        "Copper Sky": ("renewed", 3, trade_story),
+        "Lantern Row": ("renewed", 2, fetched),
+    }
+
+
 SHOWS = ["Copper Sky", "Lantern Row", "Quiet Harbor", "Amber Meadow", "Velvet Ridge"]
 
 
