@@ -312,8 +312,16 @@ class DeliveryReport:
 def deliver_pending(
     db: sqlite_utils.Database, *, due_only: bool = True, now: datetime | None = None
 ) -> DeliveryReport:
-    """Send pending deliveries, target by target; a run's changes beyond the target's digest
-    threshold go as one digest. Each send is booked at once, in its own short transaction.
+    """Send the pending deliveries (`due_only`: those not backing off), as `deliver` says."""
+    return deliver(db, outbox.pending_deliveries(db, now=now, due_only=due_only), now=now)
+
+
+def deliver(
+    db: sqlite_utils.Database, deliveries: list[dict[str, Any]], now: datetime | None = None
+) -> DeliveryReport:
+    """Send these deliveries (rows of `storage.outbox.pending_deliveries`), target by target;
+    a run's changes beyond the target's digest threshold go as one digest. Each send is booked
+    at once, in its own short transaction.
 
     Once a send to a target fails, its other deliveries are booked as failed attempts with the
     same error without trying them: a hung receiver costs one timeout per pass, not one each.
@@ -321,7 +329,7 @@ def deliver_pending(
     report = DeliveryReport()
     down: dict[int, str] = {}  # target id -> the error that made it down for this pass
     groups: dict[tuple[int, Any], list[dict[str, Any]]] = {}
-    for delivery in outbox.pending_deliveries(db, now=now, due_only=due_only):
+    for delivery in deliveries:
         groups.setdefault((delivery["target_id"], delivery["message"]["run_id"]), []).append(
             delivery
         )
