@@ -13,7 +13,8 @@ def _url(item: Any) -> str:
     return str(getattr(item, "url", None) or type(item).__name__)
 
 
-def _one_line(exception: BaseException) -> str:
+def one_line(exception: BaseException) -> str:
+    """The exception's message on one line (a database error may span several)."""
     return " ".join(str(exception).split()) or type(exception).__name__
 
 
@@ -26,7 +27,7 @@ class ArticleLogFormatter(LogFormatter):
         self, item: Any, exception: BaseException, response: Any, spider: Any
     ) -> LogFormatterResult:
         result = super().dropped(item, exception, response, spider)
-        args = {"url": _url(item), "exception": _one_line(exception)}
+        args = {"url": _url(item), "exception": one_line(exception)}
         return {**result, "msg": "Dropped %(url)s: %(exception)s", "args": args}
 
     def item_error(

@@ -167,11 +167,12 @@ class AlertPipeline:
 
     def _deliver(self) -> None:
         db = open_db(self.db_path)
-        if not pending_deliveries(db, due_only=True):
+        due = pending_deliveries(db, due_only=True)
+        if not due:
             return  # nothing to send: Apprise is not even imported
-        from pipelines.notify import deliver_pending
+        from pipelines.notify import deliver
 
-        report = deliver_pending(db, due_only=True)
+        report = deliver(db, due)
         self.stats.set_value("renewals/alerts_sent", report.sent)
         self.stats.set_value("renewals/alerts_pending", report.retrying)
         self.stats.set_value("renewals/alerts_failed", report.failed)

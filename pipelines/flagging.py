@@ -2,20 +2,25 @@
 
 Which shows need consolidating is stored with their claims (`storage.db`, v7), not held in
 memory: when the spider opens, this step finishes what a killed earlier run left queued; when
-it closes, it consolidates every show this crawl stored claims about. Changes are computed
-against the previous snapshot (SPEC "Change events"), so two decisions about one show in the
-same crawl give one change.
+it closes, it consolidates every show still queued, this crawl's and any the opening step
+could not. Changes are computed against the previous snapshot (SPEC "Change events"), so two
+decisions about one show in the same crawl give one change. Whether the run failed to flag
+changes is decided by what is still queued once the closing step is done
+(`renewals/consolidation_failed`, read by `pipelines.storing` and the crawl's report).
 """
 
 import logging
 import sqlite3
 from typing import Any
 
+from crawler.logformatter import one_line
 from storage import open_db
 from storage.db import DatabaseError
-from storage.ledger import consolidate_queued
+from storage.ledger import consolidate_queued, queued_shows
 
 logger = logging.getLogger(__name__)
+
+CONSOLIDATION_ERRORS = (sqlite3.Error, OSError, DatabaseError)
 
 
 class FlagChangesPipeline:
@@ -28,27 +33,36 @@ class FlagChangesPipeline:
         return cls(crawler)
 
     def open_spider(self) -> None:
-        self._consolidate("finishing an earlier run's work")
+        error = self._consolidate()
+        if error is not None:  # the shows stay queued: the closing step tries them again
+            logger.warning("finishing an earlier run's work failed, retried at the end: %s", error)
 
     def process_item(self, item: Any) -> Any:
         return item
 
     def close_spider(self) -> None:
-        self._consolidate("consolidating this crawl")
+        if self.stats.get_value("renewals/run_id") is None:
+            return  # the run never started: nothing was stored
+        error = self._consolidate() or self._still_queued()
+        if error is not None:  # the next crawl or `alerts send` consolidates the shows
+            self.stats.set_value("renewals/consolidation_failed", 1)
+            logger.error("consolidating this crawl failed, the shows stay queued: %s", error)
 
-    def _consolidate(self, step: str) -> None:
+    def _consolidate(self) -> str | None:
+        """Consolidate the queued shows; None when done, else the error, on one line."""
         run_id = self.stats.get_value("renewals/run_id")
         if run_id is None:
-            return
+            return None
         try:
             changes = consolidate_queued(open_db(self.db_path), run_id)
-        except (sqlite3.Error, OSError, DatabaseError) as error:
-            # The shows stay queued: the next crawl or `alerts send` consolidates them.
-            self.stats.inc_value("renewals/consolidation_failed")
-            logger.error("%s failed, the shows stay queued: %s", step, _one_line(error))
-            return
+        except CONSOLIDATION_ERRORS as error:
+            return one_line(error)
         self.stats.inc_value("renewals/changes", len(changes))
+        return None
 
-
-def _one_line(error: Exception) -> str:
-    return " ".join(str(error).split()) or type(error).__name__
+    def _still_queued(self) -> str | None:
+        try:
+            left = len(queued_shows(open_db(self.db_path)))
+        except CONSOLIDATION_ERRORS as error:
+            return one_line(error)
+        return f"{left} shows still queued" if left else None

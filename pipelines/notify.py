@@ -9,6 +9,7 @@ again on the next run; the alert id in every message (also in a JSON payload's `
 and an e-mail's `X-Renewals-Alert-Id` header) lets a receiver drop the repeat.
 """
 
+import functools
 import html
 import os
 import re
@@ -100,9 +101,20 @@ _SECRET_PARAMETER = re.compile(
 )
 
 
-def _url_secrets(url: str) -> set[str]:
-    """The parts of a target URL that are passwords or tokens: the userinfo password, and
-    whatever Apprise's own privacy rendering of the URL masks (Slack tokens, API keys...)."""
+def _url_secrets(url: str) -> frozenset[str]:
+    """The parts of a target URL that are passwords or tokens (see `_secrets_of`)."""
+    try:
+        expanded = expand_url(url)[0]
+    except TargetError:
+        expanded = None
+    return _secrets_of(url, expanded)
+
+
+@functools.lru_cache(maxsize=256)
+def _secrets_of(url: str, expanded: str | None) -> frozenset[str]:
+    """The userinfo password, and whatever Apprise's own privacy rendering of the URL masks
+    (Slack tokens, API keys...). Cached by the URL and its `${ENV}` expansion: building the
+    Apprise plugin is nearly all the cost, paid once per target, not once per line shown."""
     secrets: set[str] = set()
     try:
         password = urlsplit(url).password
@@ -115,11 +127,11 @@ def _url_secrets(url: str) -> set[str]:
         plugin, _ = instantiate(url)
         plain, private = plugin.url(privacy=False), plugin.url(privacy=True)
     except Exception:  # an unusable URL: only its password is known to be secret
-        return secrets
+        return frozenset(secrets)
     plain_tokens, private_tokens = _TOKEN.findall(plain), _TOKEN.findall(private)
     if len(plain_tokens) == len(private_tokens):
         secrets |= {a for a, b in zip(plain_tokens, private_tokens, strict=True) if a != b}
-    return {secret for secret in secrets if secret != MASK}
+    return frozenset(secret for secret in secrets if secret != MASK)
 
 
 def mask_secrets(text: str, url: str) -> str:
@@ -312,8 +324,16 @@ class DeliveryReport:
 def deliver_pending(
     db: sqlite_utils.Database, *, due_only: bool = True, now: datetime | None = None
 ) -> DeliveryReport:
-    """Send pending deliveries, target by target; a run's changes beyond the target's digest
-    threshold go as one digest. Each send is booked at once, in its own short transaction.
+    """Send the pending deliveries (`due_only`: those not backing off), as `deliver` says."""
+    return deliver(db, outbox.pending_deliveries(db, now=now, due_only=due_only), now=now)
+
+
+def deliver(
+    db: sqlite_utils.Database, deliveries: list[dict[str, Any]], now: datetime | None = None
+) -> DeliveryReport:
+    """Send these deliveries (rows of `storage.outbox.pending_deliveries`), target by target;
+    a run's changes beyond the target's digest threshold go as one digest. Each send is booked
+    at once, in its own short transaction.
 
     Once a send to a target fails, its other deliveries are booked as failed attempts with the
     same error without trying them: a hung receiver costs one timeout per pass, not one each.
@@ -321,7 +341,7 @@ def deliver_pending(
     report = DeliveryReport()
     down: dict[int, str] = {}  # target id -> the error that made it down for this pass
     groups: dict[tuple[int, Any], list[dict[str, Any]]] = {}
-    for delivery in outbox.pending_deliveries(db, now=now, due_only=due_only):
+    for delivery in deliveries:
         groups.setdefault((delivery["target_id"], delivery["message"]["run_id"]), []).append(
             delivery
         )

@@ -73,7 +73,8 @@ class StoreArticlePipeline:
         try:
             await maybe_deferred_to_future(stored)
         except ArticleOfAnotherSource as error:
-            # Fetched and read, so not fetched again; but its claims are not this source's.
+            # Both its canonical and its fetched URL are another source's stored articles:
+            # fetched and read, so not fetched again, but its claims are not this source's.
             self.stats.inc_value(f"renewals/source/{item.source}/not_own")
             logger.warning("source %s: skipped %s", item.source, error)
             return item

@@ -459,30 +459,35 @@ REPROCESS_BATCH = 200  # articles a worker extracts per task: big enough to amor
 Extracted = tuple[str, list[dict] | None, str | None]  # url, claims (None: failed), error
 
 
+PAGE_COLUMNS = ("url", "title", "published", "modified", "body_html", "text")
+
+
 def _extract_batch(db_path: str, urls: list[str], titles: tuple[str, ...]) -> list[Extracted]:
-    """In a worker process: re-extract the claims of stored articles, read from the file.
+    """In a worker process: re-extract the claims of stored articles, read from the file,
+    and hedge them as the crawl did (`hedge_unsourced`, by the article's stored tier), so a
+    rebuild gives what the crawl gave.
 
     An article the extractor fails on is reported, not fatal: it keeps its previous claims.
     `titles` are the shows the database knew before the rebuild, the same for every batch.
     """
     from crawler.page import ArticlePage
     from pipelines.extract import extract_claims
+    from pipelines.unsourced import hedge_unsourced
 
     conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=30)
     conn.row_factory = sqlite3.Row
     rows = conn.execute(
-        "select url, title, published, modified, body_html, text from articles"
+        f"select {', '.join(PAGE_COLUMNS)}, tier from articles"
         " where url in (select value from json_each(?))",
         [json.dumps(urls)],
     ).fetchall()
     conn.close()
     results: list[Extracted] = []
     for row in sorted(rows, key=lambda r: r["url"]):
-        page = ArticlePage(**{k: row[k] for k in row.keys()})  # noqa: SIM118 - sqlite3.Row
+        page = ArticlePage(**{column: row[column] for column in PAGE_COLUMNS})
         try:
-            results.append(
-                (row["url"], [asdict(claim) for claim in extract_claims(page, titles)], None)
-            )
+            claims = [asdict(claim) for claim in extract_claims(page, titles)]
+            results.append((row["url"], hedge_unsourced(claims, row["tier"]), None))
         except Exception as error:  # one odd page must not stop a rebuild of thousands
             results.append((row["url"], None, f"{type(error).__name__}: {error}"))
     return results
@@ -499,6 +504,8 @@ def reprocess(db_path: Path, workers: int | None) -> None:
     The rebuilt history depends only on the stored articles, not on the order they were
     crawled in; no alert is sent for the rebuilt past. Takes the crawl lock: a crawl
     consolidating while claims are being replaced would alert on a half-rebuilt history.
+    First flags the changes a killed crawl left unconsolidated: their alerts are queued for
+    the next crawl or `renewals alerts send`, as the crawl would have queued them.
     """
     from renewals.crawling import CrawlLocked, crawl_lock
 
@@ -511,7 +518,17 @@ def reprocess(db_path: Path, workers: int | None) -> None:
 
 
 def _reprocess(db_path: Path, workers: int | None) -> None:
+    from storage.recovery import finish_left_work
+
     db = open_database(db_path, must_exist=True)
+    try:
+        left = finish_left_work(db, kind="reprocess")
+    except sqlite3.Error as error:
+        raise click.ClickException(
+            f"cannot flag the changes an interrupted crawl left: {error}"
+        ) from None
+    if left:
+        click.echo(f"flagged {len(left)} changes an interrupted crawl left", err=True)
     started = time.monotonic()
     run_id = start_run(db, [], kind="reprocess")
     articles = {

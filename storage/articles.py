@@ -46,8 +46,11 @@ def save_article(
 
     One transaction (a savepoint inside a caller's batch), so a reader never sees an article
     with half of its claims. The first fetch time and run are kept, so re-crawling never moves
-    an undated claim later in time. Returns the keys of the shows the claims are about;
-    raises ArticleOfAnotherSource, storing nothing, when another source stored this URL.
+    an undated claim later in time. Returns the keys of the shows the claims are about.
+
+    The key is `url` (the page's canonical URL); when another source stored that URL, the
+    article is stored under `fetched_url`, the URL it was fetched from. When another source
+    stored that one too, ArticleOfAnotherSource is raised and nothing is stored.
     """
     (stored,) = save_articles(db, [(article, claims)], run_id)
     if isinstance(stored, Exception):
@@ -65,7 +68,8 @@ def save_articles(
     in two statements for the whole batch, not by a trigger per row: the batch's stored rows
     leave the index first, and come back (new or, for a failed article, as they were) last.
     """
-    urls = json.dumps([article.get("url") for article, _ in batch])
+    keys = (article.get(name) for article, _ in batch for name in ("url", "fetched_url"))
+    urls = json.dumps([key for key in dict.fromkeys(keys) if key])
     results: list[set[str] | Exception] = []
     with write_transaction(db):
         db.execute(UNINDEX_ARTICLES, [urls])
@@ -84,16 +88,18 @@ def _store_article(
     row = {name: article.get(name) for name in ARTICLE_FIELDS}
     row["fetched_at"] = row["fetched_at"] or utc_now()
     row["last_run_id"] = run_id
+    keys = dict.fromkeys(key for key in (row["url"], article.get("fetched_url")) if key)
     with write_transaction(db):
-        # One statement: insert, or update all but the first fetch; then the stored first fetch.
-        stored = db.execute(UPSERT_ARTICLE, row).fetchall()
-        if not stored:
-            (owner,) = db.execute(
-                "select source from articles where url = ?", [row["url"]]
-            ).fetchone()
-            raise ArticleOfAnotherSource(f"{row['url']} is an article of source {owner!r}")
-        ((first_fetched,),) = stored
-        return replace_claims(db, {**row, "first_fetched_at": first_fetched}, claims)
+        for key in keys:
+            # One statement: insert, or update all but the first fetch, returning the first
+            # fetch; nothing when another source stored the URL.
+            stored = db.execute(UPSERT_ARTICLE, {**row, "url": key}).fetchall()
+            if stored:
+                ((first_fetched,),) = stored
+                article_row = {**row, "url": key, "first_fetched_at": first_fetched}
+                return replace_claims(db, article_row, claims)
+        (owner,) = db.execute("select source from articles where url = ?", [key]).fetchone()
+        raise ArticleOfAnotherSource(f"{key} is an article of source {owner!r}")
 
 
 class ArticleOfAnotherSource(ValueError):

@@ -261,6 +261,34 @@ def test_killed_mid_crawl_the_next_crawl_makes_every_change_and_alert_once(
 
 
 @LINUX_ONLY
+def test_killed_mid_crawl_then_reprocess_keeps_its_changes_for_alerts_send(
+    tmp_path, newsroom
+) -> None:
+    site = newsroom(delay=0.1)
+    sources = sources_for(tmp_path, site)
+    with JsonReceiver() as hook:
+        db = day_one(tmp_path, site, sources, hook.url())
+        before = len(hook.payloads)
+        process = start_crawl(sources, db, "--notify", hook.url(), "-s", "CONCURRENT_REQUESTS=4")
+        stored = "select count(*) from articles where url like '%/2026/06/%'"
+        wait_for(lambda: count(db, stored) >= 10)
+        kill(process)
+        assert no_process_left(process.pid) == []
+        left = count(db, "select count(*) from consolidation_queue")
+        assert 0 < left < len(SHOWS)  # killed mid-crawl, its stored shows not consolidated
+
+        reprocessed = ok(run_renewals("reprocess", "--db", str(db), "--workers", "2"))
+        assert f"flagged {left} changes an interrupted crawl left" in reprocessed.stderr
+        assert outcome(db)["deliveries"] == [("pending", left)]
+        ok(run_renewals("alerts", "send", "--db", str(db)))
+        assert len(received(hook)) == len(hook.payloads) - before == left
+
+        ok(crawl(sources, db, "--notify", hook.url()))  # fetches the articles the kill missed
+        assert len(outcome(db)["changes"]) == len(SHOWS)
+        assert len(received(hook)) == len(hook.payloads) - before == len(SHOWS)
+
+
+@LINUX_ONLY
 def test_killed_while_consolidating_alerts_send_flags_and_delivers_once(tmp_path, newsroom) -> None:
     site = newsroom()
     sources = sources_for(tmp_path, site, slow=True)

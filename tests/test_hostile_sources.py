@@ -119,6 +119,66 @@ def test_a_blog_naming_a_trusted_article_as_its_canonical_cannot_replace_it(
     assert statuses["Quiet Harbor"][2] == blog.url("/quiet-harbor-renewed/")
 
 
+def test_a_page_whose_canonical_is_another_sources_article_is_stored_under_its_own_url(
+    tmp_path, local_site
+) -> None:
+    """Two sources on one host: the blog's canonical is on its own host, but names the trade
+    outlet's stored article. The blog's page is kept, under the URL it was fetched from."""
+    day1 = write(
+        tmp_path / "day1",
+        {
+            "trade.xml": rss(("/trade/copper-sky/", "Copper Sky renewed")),
+            "blog.xml": rss(),
+            "trade/copper-sky/index.html": page(
+                "Copper Sky renewed for season 3",
+                "Netflix has renewed Copper Sky for a third season.",
+                "2026-05-01",
+            ),
+        },
+    )
+    site = local_site(day1)
+    trade_story = site.url("/trade/copper-sky/")
+    day2 = write(
+        tmp_path / "day2",
+        {
+            "blog.xml": rss(("/blog/lantern-row/", "Lantern Row renewed")),
+            "blog/lantern-row/index.html": page(
+                "Lantern Row renewed for season 2",
+                "Hulu has renewed Lantern Row for a second season.",
+                "2026-05-21",
+                f'<link rel="canonical" href="{trade_story}">',
+            ),
+        },
+    )
+    sources = write_sources(
+        tmp_path / "sources.toml",
+        [
+            {"name": "trade", "tier": 1, "start_urls": [site.url("trade.xml")],
+             "allow": ["/trade/"]},
+            {"name": "blog", "tier": 3, "start_urls": [site.url("blog.xml")],
+             "allow": ["/blog/"]},
+        ],
+    )  # fmt: skip
+    db = tmp_path / "renewals.db"
+    ok(crawl(sources, db))
+    site.roots.insert(0, day2)
+    ok(crawl(sources, db))
+    ok(crawl(sources, db))  # and again: nothing moves
+
+    fetched = site.url("/blog/lantern-row/")
+    database = sqlite_utils.Database(db)
+    articles = {row["url"]: row["source"] for row in database["articles"].rows}
+    assert articles == {trade_story: "trade", fetched: "blog"}
+    statuses = {
+        row["show"]: (row["status"], row["season"], row["url"])
+        for row in json_lines(ok(run_renewals("status", "--db", str(db), "--json")).stdout)
+    }
+    assert statuses == {
+        "Copper Sky": ("renewed", 3, trade_story),
+        "Lantern Row": ("renewed", 2, fetched),
+    }
+
+
 SHOWS = ["Copper Sky", "Lantern Row", "Quiet Harbor", "Amber Meadow", "Velvet Ridge"]
 
 
@@ -258,6 +318,76 @@ def test_a_tier_3_blog_cannot_flip_a_trade_status_until_a_second_source_agrees(
         assert [p["title"] for p in hook.payloads] == [
             "Copper Sky: renewed for season 3 -> cancelled after season 2"
         ]
+
+
+def test_reprocess_keeps_the_hedge_on_a_tier_3_blogs_unnamed_sources(tmp_path, local_site) -> None:
+    """Two blogs' "sources say" would, unhedged, be two independent sources agreeing: the
+    trade outlet's renewal would flip, and a show no one confirmed would get a status."""
+    renewed = "/2025/04/copper-sky-renewed/"
+    trade = local_site(
+        write(
+            tmp_path / "trade",
+            {
+                "feed.xml": rss((renewed, "Copper Sky renewed")),
+                renewed + "index.html": page(
+                    "Copper Sky renewed for season 3",
+                    "Netflix has renewed Copper Sky for a third season.",
+                    "2025-04-01",
+                ),
+            },
+        )
+    )
+    blogs = []
+    for name, day in (("blog", "2026-06-01"), ("fans", "2026-06-03")):
+        blogs.append(
+            local_site(
+                write(
+                    tmp_path / name,
+                    {
+                        "feed.xml": rss(
+                            ("/copper-sky/", "Copper Sky axed"), ("/ash-lane/", "Ash Lane axed")
+                        ),
+                        "copper-sky/index.html": page(
+                            "Copper Sky axed",
+                            "Sources say Netflix has cancelled Copper Sky.",
+                            day,
+                        ),
+                        "ash-lane/index.html": page(
+                            "Ash Lane axed",
+                            "We hear Hulu has cancelled Ash Lane after one season.",
+                            day,
+                        ),
+                    },
+                )
+            )
+        )
+    sources = write_sources(
+        tmp_path / "sources.toml",
+        [
+            {"name": "trade", "tier": 1, "start_urls": [trade.url("feed.xml")]},
+            {"name": "blog", "tier": 3, "start_urls": [blogs[0].url("feed.xml")]},
+            {"name": "fans", "tier": 3, "start_urls": [blogs[1].url("feed.xml")]},
+        ],
+    )
+    db = tmp_path / "renewals.db"
+    ok(crawl(sources, db))
+
+    def outcome() -> tuple:
+        database = sqlite_utils.Database(db)
+        claims = sorted(
+            (c["article_url"], c["show"], c["status"], c["confidence"])
+            for c in database["claims"].rows
+        )
+        statuses = json_lines(ok(run_renewals("status", "--db", str(db), "--json")).stdout)
+        return claims, [(s["show"], s["status"], s["season"]) for s in statuses]
+
+    crawled = outcome()
+    assert crawled[1] == [("Copper Sky", "renewed", 3)]  # no dispute, no status for Ash Lane
+    rumours = [claim for claim in crawled[0] if claim[2] == "cancelled"]
+    assert len(rumours) == 4 and all(claim[3] < 0.5 for claim in rumours)
+    ok(run_renewals("reprocess", "--db", str(db), "--workers", "1"))
+    assert outcome() == crawled
+    assert ok(run_renewals("changes", "--db", str(db), "--json")).stdout == ""
 
 
 CONTROLS = "&#x1b;[2J&#x1b;]0;owned&#x7;&#x1;&#x9b;31m&#0;"
@@ -404,3 +534,52 @@ def test_a_consolidation_that_fails_exits_1_and_the_next_run_makes_its_statuses(
     statuses = json_lines(ok(run_renewals("status", "--db", str(db), "--json")).stdout)
     assert sorted(row["show"] for row in statuses) == sorted(SHOWS)
     assert database["consolidation_queue"].count == 0
+
+
+def test_a_crawl_whose_closing_consolidation_flags_what_its_opening_one_could_not_succeeds(
+    tmp_path, local_site
+) -> None:
+    site = local_site(renewals_site(tmp_path / "site"))
+    sources = write_sources(
+        tmp_path / "sources.toml",
+        [{"name": "gazette", "tier": 1, "start_urls": [site.url("feed.xml")]}],
+    )
+    db = tmp_path / "renewals.db"
+    database = open_db(db)
+    refuse = "begin select raise(abort, 'attempt to write a readonly database'); end"
+    database.execute(f"create trigger readonly before insert on snapshots {refuse}")
+    assert crawl(sources, db).returncode == 1  # five shows left queued
+    # Writable again only once this crawl has stored its new article: its opening
+    # consolidation fails, its closing one flags the five left over and the new one.
+    database.execute("drop trigger readonly")
+    database.execute(
+        "create trigger readonly before insert on snapshots"
+        f" when (select count(*) from articles) <= 5 {refuse}"
+    )
+    site.roots.insert(
+        0,
+        write(
+            tmp_path / "day2",
+            {
+                "feed.xml": rss(
+                    ("/tin-crown/", "Tin Crown renewed"),
+                    *((f"/{s.lower().replace(' ', '-')}/", f"{s} renewed") for s in SHOWS),
+                ),
+                "tin-crown/index.html": page(
+                    "Tin Crown renewed for season 2",
+                    "Netflix has renewed Tin Crown for a second season, the streamer said.",
+                    "2026-05-02",
+                ),
+            },
+        ),
+    )
+    second = crawl(sources, db)
+    assert second.returncode == 0, second.stderr
+    assert "changes could not be flagged" not in second.stderr
+    assert database["consolidation_queue"].count == 0
+    assert database.execute("select status from runs order by id").fetchall() == [
+        ("failed",),
+        ("finished",),
+    ]
+    statuses = json_lines(ok(run_renewals("status", "--db", str(db), "--json")).stdout)
+    assert sorted(row["show"] for row in statuses) == sorted([*SHOWS, "Tin Crown"])

@@ -101,6 +101,7 @@ class NewsSpider(scrapy.Spider):
         self.crawler.stats.inc_value(f"renewals/source/{source.name}/articles")
         yield ArticleItem(
             url=response.url,
+            fetched_url=response.url,
             source=source.name,
             tier=source.tier,
             fetched_at=datetime.now(UTC).isoformat(timespec="seconds"),

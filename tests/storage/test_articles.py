@@ -155,6 +155,28 @@ def test_another_source_cannot_replace_a_stored_article_or_its_claims(db, store)
     assert rows == [{"status": "renewed", "source": "deadline"}]
 
 
+def test_a_canonical_that_is_another_sources_article_stores_under_the_fetched_url(
+    db, run, store
+) -> None:
+    from storage.articles import ArticleOfAnotherSource
+
+    store("https://d/1", [claim("Soundtrack", "renewed", 2)], source="deadline")
+    page = {**article("https://d/1", "seoblog", text="lodge news"), "fetched_url": "https://d/9"}
+    assert save_article(db, page, [claim("Lodge 49", "cancelled", 3)], run) == {"lodge 49"}
+    assert {r["url"]: r["source"] for r in db["articles"].rows} == {
+        "https://d/1": "deadline",
+        "https://d/9": "seoblog",
+    }
+    rows = db.query("select article_url, show, source from claims order by article_url")
+    assert [tuple(r.values()) for r in rows] == [
+        ("https://d/1", "Soundtrack", "deadline"),
+        ("https://d/9", "Lodge 49", "seoblog"),
+    ]
+    assert _search(db, "lodge") == ["https://d/9"]
+    with pytest.raises(ArticleOfAnotherSource, match="https://d/9 is an article of source"):
+        save_article(db, {**page, "source": "fanpage"}, [], run)  # both URLs taken
+
+
 def test_storing_claims_queues_their_shows_and_the_ones_the_article_dropped(db, store) -> None:
     from storage.ledger import consolidate_queued, queued_shows
 
