@@ -1,11 +1,10 @@
 """`renewals alerts`: send what the outbox holds, list it, and check a target."""
 
-import sqlite3
 from pathlib import Path
 
 import click
 
-from renewals.options import db_option, open_database
+from renewals.options import db_option, finish_left_work, open_database
 
 
 @click.group()
@@ -30,19 +29,11 @@ def send(db_path: Path, wait: float) -> None:
     """
     from pipelines.notify import deliver_pending
     from renewals.crawling import CrawlLocked, crawl_lock
-    from storage.recovery import finish_left_work
 
     db = open_database(db_path, must_exist=True)
     try:
         with crawl_lock(db_path, wait):
-            try:
-                changes = finish_left_work(db, kind="alerts send")
-            except sqlite3.Error as error:
-                raise click.ClickException(
-                    f"cannot flag the changes an interrupted crawl left: {error}"
-                ) from None
-            if changes:
-                click.echo(f"flagged {len(changes)} changes an interrupted crawl left", err=True)
+            finish_left_work(db, kind="alerts send")
             report = deliver_pending(db, due_only=False)
     except CrawlLocked as locked:
         raise click.ClickException(

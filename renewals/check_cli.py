@@ -6,16 +6,11 @@ from pathlib import Path
 import click
 
 from crawler.sources import SourcesError, load_sources
-from renewals.options import db_option
+from renewals.options import db_option, sources_option
 
 
 @click.command()
-@click.option(
-    "--sources",
-    "sources_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Sources file (TOML). Default: the bundled list of real outlets.",
-)
+@sources_option
 @db_option
 @click.option("--notify", multiple=True, metavar="URL", help="An Apprise URL to check too.")
 def check(sources_path: Path | None, db_path: Path, notify: tuple[str, ...]) -> None:

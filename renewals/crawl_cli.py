@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from crawler.sources import Source, SourcesError, load_sources
-from renewals.options import db_option, open_database
+from renewals.options import db_option, open_database, sources_option
 from renewals.setting_overrides import OverrideError, parse_overrides
 from storage.crawl_state import silent_sources
 from storage.outbox import delivery_counts
@@ -21,12 +21,7 @@ SILENT_RUNS = 3  # a source that answered before but not in this many runs is re
 
 
 @click.command()
-@click.option(
-    "--sources",
-    "sources_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Sources file (TOML). Default: the bundled list of real outlets.",
-)
+@sources_option
 @db_option
 @click.option(
     "-s", "setting", multiple=True, metavar="NAME=VALUE", help="Override a Scrapy setting."

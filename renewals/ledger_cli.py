@@ -29,7 +29,7 @@ from crawler.controls import table_cell, without_controls
 from pipelines.worker_guard import guard
 from pipelines.workers import default_size
 from renewals.dates import date_callback
-from renewals.options import db_option, open_database
+from renewals.options import db_option, finish_left_work, open_database
 from storage.articles import replace_claims
 from storage.db import write_transaction
 from storage.ledger import rebuild
@@ -518,17 +518,8 @@ def reprocess(db_path: Path, workers: int | None) -> None:
 
 
 def _reprocess(db_path: Path, workers: int | None) -> None:
-    from storage.recovery import finish_left_work
-
     db = open_database(db_path, must_exist=True)
-    try:
-        left = finish_left_work(db, kind="reprocess")
-    except sqlite3.Error as error:
-        raise click.ClickException(
-            f"cannot flag the changes an interrupted crawl left: {error}"
-        ) from None
-    if left:
-        click.echo(f"flagged {len(left)} changes an interrupted crawl left", err=True)
+    finish_left_work(db, kind="reprocess")
     started = time.monotonic()
     run_id = start_run(db, [], kind="reprocess")
     articles = {
