@@ -19,11 +19,50 @@ CLAUSE_JOIN = re.compile(
 RELATIVE_ASIDE = re.compile(r",\s*(?:whose|which|who)\b[^,;]*,")
 
 
+# The season a renewal orders, called the last: "for a fifth and final season", "for its
+# final season", "for season 5, its last", "for a fifth season, its final one".
+FINAL_ORDER = re.compile(
+    r"\bfor\s+(?:a|an|its|their|the|one)\s+(?:[\w-]+\s+){0,3}?(?:final|last)\s+"
+    r"(?:season|series|run|chapter|instal?ment|outing|go-round)\b"
+    r"|\bfor\s+(?:a|an|its|their|the)?\s*(?:[\w-]+\s+){0,2}?(?:season|series)(?:\s+\d{1,2})?,\s*"
+    r"(?:its|their|the\s+show's|the\s+series')\s+(?:final|last)\b",
+    re.IGNORECASE,
+)
+
+
+def orders_final(text: str, frame: Frame, right: int) -> bool:
+    """Whether a renewal's own complement makes the season it orders the show's last, so
+    the claim is `ending` whatever wording carried the renewal."""
+    clause_end = CLAUSE_END.search(text, frame.end, right)
+    stop = clause_end.start() if clause_end else right
+    return bool(FINAL_ORDER.search(text, frame.start, stop))
+
+
+# Where a new clause starts after a frame: "renewed X, but season 3 of Y was cancelled".
+NEW_CLAUSE = re.compile(r";|,\s*(?:but|while|whereas|although|and|yet)\b|\s(?:but|while|whereas)\s")
+RELATIVE = re.compile(r",\s*(?:which|that)\b")
+CONTRAST = re.compile(r",\s*(?:but|while|whereas|although|yet)\b|\s(?:but|while|whereas)\s")
+
+
+def previous_complement(text: str, previous: Frame | None, frame: Frame) -> int:
+    """Where this frame's own words may start: after the previous frame's complement, which
+    runs from that frame to the first new clause ("renewed X for a fifth season and gave Y
+    a second season order": the fifth season is X's, not Y's)."""
+    if previous is None or previous.role == "subj":
+        return 0
+    if RELATIVE.search(text, previous.end, frame.start):
+        return 0  # "renewed X for a fifth season, which will be its last": the same season
+    boundary = NEW_CLAUSE.search(text, previous.end, frame.start)
+    return boundary.end() if boundary else frame.start
+
+
 def seasons_for(
     found: list[SeasonMention], text: str, frame: Frame, left: int, right: int
 ) -> list[int | None]:
     """Seasons from the frame's own words and after it first, then shortly before it;
-    not from a relative clause the frame is outside ("X, whose first season flopped, ...")."""
+    not from a relative clause the frame is outside ("X, whose first season flopped, ...").
+    `left` is where the frame's own clause may start; a season that opens the next frame's
+    words ("gave X a second season order") is this frame's too."""
     if found and ("whose" in text or "which" in text or "who" in text):
         asides = [
             m.span()
@@ -31,11 +70,12 @@ def seasons_for(
             if not m.start() <= frame.start < m.end()
         ]
         found = [m for m in found if not any(a <= m.start < b for a, b in asides)]
-    stop = right
+    contrast = CONTRAST.search(text, frame.end, right)
+    stop = contrast.start() if contrast else right  # "renewed X, but season 3 of Y ..."
     if frame.status == "pending":  # "awaiting word from Fox on season 3", within its clause
         clause_end = CLAUSE_END.search(text, frame.end)
         stop = clause_end.start() if clause_end else len(text)
-    ahead = [m for m in found if frame.start <= m.start < stop]
+    ahead = [m for m in found if frame.start <= m.start < stop or m.start == right]
     reach = 200 if frame.status in {"cancelled", "ending"} else 45
     window = max(left, frame.start - reach)
     for clause in CLAUSE_JOIN.finditer(text, window, frame.start):

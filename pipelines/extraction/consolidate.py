@@ -30,7 +30,7 @@ def _limited_rules(claims: list[Claim]) -> list[Claim]:
         key = _key(claim.show)
         if key in limited and claim.status == "cancelled":
             continue
-        if claim.status == "ending" and claim.season is None:
+        if key in limited and claim.status == "ending" and claim.season is None:
             claim.season = ruled_out[key] - 1 if ruled_out.get(key, 0) > 1 else 1
         kept.append(claim)
     return kept

@@ -14,6 +14,7 @@ from pipelines.extraction.inventory import build_inventory, headline_seasons
 from pipelines.extraction.lines import (
     FIELD_NAME,
     SEASON_FIELD,
+    entry_status,
     field_line,
     legend,
     listed_claims,
@@ -131,7 +132,8 @@ def article_claims(
         titled = heading_title(block.text, book) if block.kind == "heading" else None
         run_status = heading_status or (section_status if in_run else None)
         if run_status and titled and not label:  # "<h2>Cancelled:</h2><h2>X</h2><h2>Y</h2>"
-            claims.extend(listed_claims(titled, run_status, context, True))
+            own = entry_status(block.text[block.text.find(titled) + len(titled) :], run_status)
+            claims.extend(listed_claims(titled, own, context, True))
             continue
         in_run = bool(label)  # a status label, then entries one heading or paragraph each
         heading_status = cell_status(block.text) if label else None

@@ -83,7 +83,8 @@ ALWAYS = {index for index, wording in enumerate(LEXICON) if not wording.cues}
 BY = re.compile(r"\s+by\b", re.IGNORECASE)
 PASSIVE_BEFORE = re.compile(
     r"\b(?:is|was|were|are|been|be|being|gets|got|get|getting|has\s+been|had\s+been)\s+"
-    r"(?:(?:officially|also|already|now|just|finally|quietly|reportedly|formally)\s+)?$",
+    r"(?:(?:officially|also|already|now|just|finally|quietly|reportedly|formally|all|both|each)"
+    r"\s+){0,2}$",  # "were all cancelled", "were both officially axed"
     re.IGNORECASE,
 )
 THERE_IS = re.compile(r"\bthere\s+(?:is|was|has\s+been)\s+$", re.IGNORECASE)

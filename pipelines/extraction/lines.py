@@ -86,10 +86,16 @@ TITLE_TOPIC = re.compile(r"\s+(?:season\s+\d+\s+)?(?:renewal\s+)?(?:status|updat
 NOTE = re.compile(r"\s*\([^()]{0,80}\)(?=\s*$)")  # "Renewed for season 6 (we do not cover it)"
 
 
+# An entry's own status note, in brackets or after a dash: "X (renewed for final season)".
+OWN_NOTE = re.compile(
+    r"[\s\"'\u201d\u2019]*(?:\((?P<bracket>[^()]{1,80})\)|[-\u2013\u2014]\s+(?P<dash>[^()]{1,80}))"
+)
+
+
 def field_line(text: str, context: Context) -> list[Claim]:
     """A show and its status on one line: "X: Renewed", "X (Fox) - Cancelled after two
     seasons", a scorecard's "X - A sure thing / Officially renewed" or "X: Season 5 finale
-    aired Aug. 26. Already renewed for Seasons 6 and 7" (each verdict clause counts)."""
+    aired in May; renewed for Seasons 3 and 4" (each verdict clause counts)."""
     if len(text) > FIELD_CHARS or not SEPARATOR.search(text):
         return []
     dated = SEASON_FIELD.match(text)
@@ -141,9 +147,15 @@ def legend(text: str) -> bool:
     return len(defined - {None}) > 2
 
 
-def listed_claims(
-    text: str, status: str, context: Context, first_only: bool = False
-) -> list[Claim]:
+def entry_status(tail: str, label: str) -> str:
+    """The status of one entry under a label: its own note's, when it states one ("Renewed:"
+    over "X (renewed for final season)" is ending, over "Y - cancelled" is cancelled)."""
+    note = OWN_NOTE.match(tail)
+    own = note and cell_status(note.group("bracket") or note.group("dash"))
+    return own or label
+
+
+def listed_claims(text: str, label: str, context: Context, first_only: bool = False) -> list[Claim]:
     """ "Renewed: X (season 4), Y" or a list item under a "Cancelled" heading."""
     mentions = [m for m in find_mentions(text, context.book) if not m.anaphor]
     if not mentions:
@@ -163,6 +175,7 @@ def listed_claims(
         tail = text[mention.end : end]
         if OTHER_PRODUCTION.match(tail.strip()):
             continue
+        status = entry_status(tail, label)
         seasons = arithmetic(status, find_seasons(tail)) or [None]
         networks = find_networks(tail)
         network = networks[0][2] if networks else context.fallback_network

@@ -79,6 +79,8 @@ FIELD_LABEL = re.compile(
 PLURAL_GENRE = re.compile(
     r"^\s*(?:the|its|their|both|two|three|four)\s+(?:[\w-]+\s+){0,3}?(?:shows|series|dramas|"
     r"comedies|sitcoms|thrillers|originals|procedurals|newcomers|freshmen)\s+(?=[A-Z0-9])"
+    r"|^\s*(?:[\w-]+\s+){0,2}?(?:shows|series|dramas|comedies|sitcoms|favou?rites|titles)\s+"
+    r"(?:like|such\s+as|including)\s+(?=[A-Z0-9])"  # "cancelled shows like X, Y and Z"
 )
 # "X's upcoming fourth season will be its last": the show owns the season the frame is about.
 TELEGRAPHIC = re.compile(r"[\s,\"'*]*")
@@ -177,7 +179,7 @@ def show_mention(
         if run and run == tidy(label.group(1)):
             return Mention(0, len(run), run, guessed=True)
         return None
-    if frame.role == "subj":  # "Lucifer debuted on FOX and was canned after three seasons"
+    if frame.role == "subj":  # "X premiered on a network and was axed after two seasons"
         return _subject_before(text, frame, before) or _clause_subject(text, frame)
     nearest = _subject_before(text, frame, before) if before else None
     if nearest is None and not after and not FIELD_LABEL.match(text):

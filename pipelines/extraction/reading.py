@@ -4,7 +4,14 @@ network and date linked."""
 import re
 
 from pipelines.extraction import modality
-from pipelines.extraction.arguments import announced_for, arithmetic, network_for, seasons_for
+from pipelines.extraction.arguments import (
+    announced_for,
+    arithmetic,
+    network_for,
+    orders_final,
+    previous_complement,
+    seasons_for,
+)
 from pipelines.extraction.claim import Claim
 from pipelines.extraction.context import Context
 from pipelines.extraction.coordination import coordinated
@@ -79,6 +86,9 @@ def sentence_claims(
         masked = masked[: found.start] + " " * (found.end - found.start) + masked[found.end :]
     claims: list[Claim] = []
     told: list[str] = []  # the shows the sentence's previous frame was about
+    objects: set[int] = (
+        set()
+    )  # where the titles named after a previous frame, as its objects, start
     for index, frame in enumerate(frames):
         if frame.status == "asked":
             continue
@@ -93,14 +103,16 @@ def sentence_claims(
             continue
         left = frames[index - 1].end if index else 0
         right = frames[index + 1].start if index + 1 < len(frames) else len(text)
-        mention = show_mention(text, frame, mentions, left, right, headline)
+        own_start = previous_complement(text, frames[index - 1] if index else None, frame)
+        free = [m for m in mentions if m.start not in objects]  # not an earlier frame's objects
+        mention = show_mention(text, frame, free, left, right, headline)
         clause = text[clause_start(text, frame.start) : frame.start]
         unnamed = mention is not None and mention.anaphor and mention.start == mention.end
         after = text[frame.end : frame.end + 60]
         if unnamed and (UNNAMED_PLURAL.search(clause) or UNNAMED_PLURAL.match(after.lstrip())):
             continue
-        group = coordinated(text, mention, mentions)
-        seasons = seasons_for(season_mentions, text, frame, left, right)
+        group = coordinated(text, mention, free, frame.start)
+        seasons = seasons_for(season_mentions, text, frame, max(left, own_start), right)
         if frame.needs_season and seasons == [None]:
             continue
         # "Roy rescued Ted" in a recap is no renewal: a network (or "the network") decides
@@ -109,7 +121,8 @@ def sentence_claims(
         dated = seasons != [None]
         guessed = sum(m.guessed for m in group)  # "renewed X, Y and Z"; "X, Y, Z and W have been"
         subjects = guessed > 2 and all(m.end <= frame.start for m in group)
-        listed = (decider and guessed > 1) or subjects
+        mixed = guessed and len(group) > 2 and len(group) > guessed  # "'X', 'Y' and Grimm"
+        listed = (decider and guessed > 1) or subjects or mixed
         group = [
             m
             for m in group
@@ -121,6 +134,7 @@ def sentence_claims(
         if not shows or not all(shows):
             continue
         told = shows
+        objects.update(m.start for m in group if m.start >= frame.end and not m.anaphor)
         if frame.needs_subject and not dated:
             shows = [s for s in shows if s in (context.book.subject, context.focus)]
             if not shows:
@@ -143,17 +157,21 @@ def sentence_claims(
             and bool(RESPECTIVELY.search(text, frame.end))
         )  # "X and Y for a third and fourth season, respectively"
         own = _own_seasons(frame, group, season_mentions, right) if len(shows) > 1 else []
+        status = frame.status
+        beyond = next((f.start for f in frames[index + 1 :] if f.status != "ending"), len(text))
+        if status == "renewed" and orders_final(text, frame, beyond):
+            status = "ending"  # "picked up X for a fifth and final season"
+        if network is None and any(
+            show in (context.book.subject, context.focus, context.local) or show in context.headline
+            for show in shows
+        ):
+            network = context.fallback_network  # the lede's network, for its own shows' frame
         for position, show in enumerate(shows):
-            if network is None and (
-                show in (context.book.subject, context.focus, context.local)
-                or show in context.headline
-            ):
-                network = context.fallback_network  # the lede's network, for its own show
             numbers = [seasons[position]] if paired else own[position] if own else seasons
-            if frame.status == "pending" and seasons == [None]:
+            if status == "pending" and seasons == [None]:
                 numbers = [context.headline_seasons.get(show)]
             claims.extend(
-                Claim(show, season, frame.status, network, announced, score, clean(sentence))
+                Claim(show, season, status, network, announced, score, clean(sentence))
                 for season in numbers
             )
     return _sentence_rules(claims)

@@ -207,9 +207,9 @@ def plausible(title: str, marked: bool = False) -> bool:
 
 
 TIME_PREPOSITIONS = {"in", "on", "since", "until", "by", "through"}
-MONTH_NAME = re.compile(
+DATE_NAME = re.compile(
     r"(?:January|February|March|April|May|June|July|August|September|October|November|"
-    r"December)[.,;]?"
+    r"December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)[.,;]?"
 )
 
 
@@ -229,9 +229,9 @@ def capitalised_run(text: str) -> str | None:
         if (
             words
             and word in TIME_PREPOSITIONS
-            and MONTH_NAME.fullmatch("".join(tokens[index + 1 : index + 2]))
+            and DATE_NAME.fullmatch("".join(tokens[index + 1 : index + 2]))
         ):
-            break  # "axed X in June": the month dates the decision, it is not in the title
+            break  # "axed X in June", "renewed X on Monday": the date is not in the title
         if words and bare in ENDING_WORDS and word is last:
             words.append(word)  # "13 Reasons Why"
             break
